@@ -1,0 +1,198 @@
+# agora: one Makefile for the kernel, libc, user programs, the ISO and the tests.
+#
+#   make            kernel + libc + user programs + build/agora.iso
+#   make run        boot in QEMU (SeaBIOS); serial console in this terminal
+#   make run-uefi   the same under OVMF
+#   make test       host unit tests, then the test ISO under QEMU (BIOS + UEFI)
+#   make bench      deterministic benchmarks (QEMU -icount shift=0)
+#   make gdb        QEMU halted, gdb attached with kernel symbols
+#   make usb        the image to write to a USB stick, and the dd line
+#
+# Every target that needs tools runs tools/install-deps.sh first, which
+# installs what is missing (apt-get) and says what it does.
+
+CROSS   ?= i686-linux-gnu-
+CC      := $(CROSS)gcc
+LD      := $(CROSS)ld
+NM      := $(CROSS)nm
+OBJCOPY := $(CROSS)objcopy
+OBJDUMP := $(CROSS)objdump
+AR      := $(CROSS)ar
+HOSTCC  ?= gcc
+
+B := build
+
+# Computed lazily: the compiler may not be installed yet when make starts.
+GCCINC = $(shell $(CC) -print-file-name=include)
+LIBGCC = $(shell $(CC) -print-libgcc-file-name)
+
+WERROR ?=
+WARN := -Wall -Wextra -Wstrict-prototypes $(WERROR)
+BASEFLAGS = -std=gnu11 -m32 -march=i686 -fno-pie -fno-stack-protector \
+	-fno-omit-frame-pointer -O2 -g -nostdinc -MMD -MP $(WARN)
+
+KCFLAGS = $(BASEFLAGS) -ffreestanding -mgeneral-regs-only -Wmissing-prototypes \
+	-DAGORA_KERNEL -Ikernel/include -Iarch/x86/include -isystem libc/include \
+	-isystem $(GCCINC)
+UCFLAGS = $(BASEFLAGS) -isystem libc/include -isystem kernel/include -isystem $(GCCINC)
+ASFLAGS_K = -m32 -g -MMD -MP -Ikernel/include -Iarch/x86/include -DAGORA_KERNEL -D__ASSEMBLY__
+
+# ---- kernel ---------------------------------------------------------------
+
+KSRC_C := $(wildcard arch/x86/*.c kernel/*.c kernel/mm/*.c kernel/proc/*.c \
+	kernel/ipc/*.c kernel/fs/*.c kernel/dev/*.c)
+KSRC_S := $(wildcard boot/*.S arch/x86/*.S)
+# libk: the parts of libc that the kernel shares (no system calls, no malloc).
+LIBK_SRC := libc/src/string.c libc/src/ctype.c libc/src/format.c libc/src/strtol.c
+KOBJ := $(KSRC_S:%.S=$(B)/%.o) $(KSRC_C:%.c=$(B)/%.o) $(LIBK_SRC:libc/%.c=$(B)/libk/%.o)
+
+# Kernel command line additions for the test image.
+TEST_ARGS := test selftest
+ifeq ($(FAIL_DEMO),1)
+TEST_ARGS += fail-demo
+endif
+ifeq ($(PANIC_DEMO),1)
+TEST_ARGS += selftest-panic
+endif
+
+.PHONY: all deps run run-uefi test test-host test-qemu bench gdb usb clean
+
+all: deps $(B)/agora.iso
+
+deps:
+	@tools/install-deps.sh
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+$(B)/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(ASFLAGS_K) -c $< -o $@
+
+$(B)/libk/%.o: libc/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+# Two-pass link: the symbol table used for backtraces is generated from the
+# first link and placed after everything else, so no address moves.
+$(B)/kernel.elf: $(KOBJ) linker.ld tools/gen-ksyms.sh
+	$(LD) -m elf_i386 -T linker.ld -o $(B)/kernel.pass1.elf $(KOBJ) $(LIBGCC)
+	tools/gen-ksyms.sh $(NM) $(B)/kernel.pass1.elf > $(B)/ksyms.S
+	$(CC) $(ASFLAGS_K) -c $(B)/ksyms.S -o $(B)/ksyms.o
+	$(LD) -m elf_i386 -T linker.ld -o $@ $(KOBJ) $(B)/ksyms.o $(LIBGCC)
+	$(NM) -n $@ > $(B)/kernel.sym
+	$(OBJDUMP) -d -S $@ > $(B)/kernel.asm
+
+# ---- libc -----------------------------------------------------------------
+
+LIBC_SRC_C := $(wildcard libc/src/*.c)
+LIBC_SRC_S := $(filter-out libc/arch/crt0.S,$(wildcard libc/arch/*.S))
+LIBC_OBJ := $(LIBC_SRC_C:libc/%.c=$(B)/libc/%.o) $(LIBC_SRC_S:libc/%.S=$(B)/libc/%.o)
+
+$(B)/libc/%.o: libc/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(UCFLAGS) -c $< -o $@
+
+$(B)/libc/%.o: libc/%.S
+	@mkdir -p $(dir $@)
+	$(CC) -m32 -g -MMD -MP -isystem libc/include -isystem kernel/include -D__ASSEMBLY__ -c $< -o $@
+
+$(B)/libc/libc.a: $(LIBC_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+# ---- user programs --------------------------------------------------------
+
+USER_PROGS := $(patsubst user/%.c,%,$(wildcard user/*.c))
+TEST_PROGS := $(patsubst user/tests/%.c,%,$(wildcard user/tests/*.c))
+ifeq ($(FAIL_DEMO),1)
+TEST_PROGS += fail_demo
+endif
+USER_BINS := $(USER_PROGS:%=$(B)/root/bin/%) $(TEST_PROGS:%=$(B)/root/tests/%)
+
+$(B)/user/%.o: user/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(UCFLAGS) -Iuser/include -c $< -o $@
+
+$(B)/user/tests/fail_demo.o: tools/fail_demo.c
+	@mkdir -p $(dir $@)
+	$(CC) $(UCFLAGS) -Iuser/include -c $< -o $@
+
+USER_LINK = $(CC) -m32 -nostdlib -static -no-pie -Wl,--build-id=none -o $@ \
+	$(B)/libc/arch/crt0.o $< $(B)/libc/libc.a $(LIBGCC)
+
+$(B)/root/bin/%: $(B)/user/%.o $(B)/libc/libc.a $(B)/libc/arch/crt0.o
+	@mkdir -p $(dir $@)
+	$(USER_LINK)
+
+$(B)/root/tests/%: $(B)/user/tests/%.o $(B)/libc/libc.a $(B)/libc/arch/crt0.o
+	@mkdir -p $(dir $@)
+	$(USER_LINK)
+
+# The initrd: a USTAR archive of build/root, loaded by GRUB as a module.
+# The test list is recorded so a stale binary of a removed test never runs.
+$(B)/initrd.tar: $(USER_BINS) FORCE
+	@mkdir -p $(B)/root/etc
+	@printf '%s\n' $(TEST_PROGS) > $(B)/root/etc/tests.new
+	@cmp -s $(B)/root/etc/tests.new $(B)/root/etc/tests 2>/dev/null || mv $(B)/root/etc/tests.new $(B)/root/etc/tests
+	@rm -f $(B)/root/etc/tests.new
+	@for t in $(B)/root/tests/*; do n=$$(basename $$t); grep -qx "$$n" $(B)/root/etc/tests || rm -f $$t; done 2>/dev/null; true
+	tar --format=ustar --owner=0 --group=0 --sort=name --mtime=@0 -C $(B)/root -cf $@.tmp .
+	@cmp -s $@.tmp $@ 2>/dev/null && rm -f $@.tmp || mv $@.tmp $@
+
+FORCE:
+
+# ---- images ---------------------------------------------------------------
+
+GRUB_MKRESCUE = grub-mkrescue --locales= --fonts= --themes= --compress=xz
+
+$(B)/agora.iso: $(B)/kernel.elf $(B)/initrd.tar boot/grub.cfg
+	rm -rf $(B)/iso && mkdir -p $(B)/iso/boot/grub
+	cp $(B)/kernel.elf $(B)/initrd.tar $(B)/iso/boot/
+	cp boot/grub.cfg $(B)/iso/boot/grub/grub.cfg
+	$(GRUB_MKRESCUE) -o $@ $(B)/iso 2>/dev/null
+
+$(B)/test-args: FORCE
+	@echo '$(TEST_ARGS)' | cmp -s - $@ || echo '$(TEST_ARGS)' > $@
+
+$(B)/agora-test.iso: $(B)/kernel.elf $(B)/initrd.tar boot/grub-test.cfg $(B)/test-args
+	rm -rf $(B)/iso-test && mkdir -p $(B)/iso-test/boot/grub
+	cp $(B)/kernel.elf $(B)/initrd.tar $(B)/iso-test/boot/
+	sed 's/@TEST_ARGS@/$(TEST_ARGS)/' boot/grub-test.cfg > $(B)/iso-test/boot/grub/grub.cfg
+	$(GRUB_MKRESCUE) -o $@ $(B)/iso-test 2>/dev/null
+
+# ---- run, test, bench -----------------------------------------------------
+
+run: all
+	tools/qemu.sh bios $(B)/agora.iso
+
+run-uefi: all
+	tools/qemu.sh uefi $(B)/agora.iso
+
+gdb: all
+	tools/qemu.sh gdb $(B)/agora.iso
+
+usb: all
+	@echo "Image: $(B)/agora.iso ($$(du -h $(B)/agora.iso | cut -f1))"
+	@echo "Write it (this erases the stick; check the device name with lsblk):"
+	@echo "  sudo dd if=$(B)/agora.iso of=/dev/sdX bs=4M conv=fsync status=progress"
+	@echo "Boot it with Secure Boot off (BIOS/CSM or UEFI)."
+
+test: deps
+	$(MAKE) WERROR=-Werror test-host
+	$(MAKE) WERROR=-Werror $(B)/agora-test.iso
+	tools/test.sh $(B)/agora-test.iso
+
+test-host:
+	@mkdir -p $(B)/host
+	tools/host-tests.sh $(HOSTCC) $(B)/host
+
+bench: deps
+	$(MAKE) WERROR=-Werror TEST_ARGS=bench $(B)/agora-test.iso
+	tools/bench.sh $(B)/agora-test.iso
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

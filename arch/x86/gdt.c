@@ -1,0 +1,86 @@
+/*
+ * gdt.c: the Global Descriptor Table and the Task State Segment.
+ * Flat 4 GiB segments for kernel and user code and data; a TSS whose only
+ * job is to give the CPU the kernel stack (esp0) on a trap from ring 3;
+ * one TLS descriptor that set_thread_area(2) fills per process.
+ */
+#include <arch/trap.h>
+#include <arch/arch.h>
+#include <string.h>
+
+struct gdt_entry {
+    uint16_t limit_lo;
+    uint16_t base_lo;
+    uint8_t base_mid;
+    uint8_t access;
+    uint8_t flags_limit_hi;
+    uint8_t base_hi;
+} __attribute__((packed));
+
+struct tss {
+    uint32_t link, esp0, ss0, esp1, ss1, esp2, ss2, cr3, eip, eflags;
+    uint32_t eax, ecx, edx, ebx, esp, ebp, esi, edi;
+    uint32_t es, cs, ss, ds, fs, gs, ldt;
+    uint16_t trap, iomap_base;
+} __attribute__((packed));
+
+static struct gdt_entry gdt[8];
+static struct tss tss;
+
+static void set_entry(int i, uint32_t base, uint32_t limit, uint8_t access, uint8_t flags)
+{
+    gdt[i].limit_lo = limit & 0xFFFF;
+    gdt[i].base_lo = base & 0xFFFF;
+    gdt[i].base_mid = (base >> 16) & 0xFF;
+    gdt[i].access = access;
+    gdt[i].flags_limit_hi = (uint8_t)((flags << 4) | ((limit >> 16) & 0x0F));
+    gdt[i].base_hi = (base >> 24) & 0xFF;
+}
+
+static void load_gdt(void)
+{
+    struct { uint16_t size; uint32_t base; } __attribute__((packed)) gdtr = {
+        sizeof(gdt) - 1, (uint32_t)gdt
+    };
+    __asm__ volatile(
+        "lgdt %0\n\t"
+        "ljmp %1, $1f\n"
+        "1:\n\t"
+        "mov %2, %%ax\n\t"
+        "mov %%ax, %%ds\n\t"
+        "mov %%ax, %%es\n\t"
+        "mov %%ax, %%fs\n\t"
+        "mov %%ax, %%gs\n\t"
+        "mov %%ax, %%ss\n\t"
+        : : "m"(gdtr), "i"(SEG_KCODE), "i"(SEG_KDATA) : "eax", "memory");
+}
+
+void gdt_init(void)
+{
+    memset(gdt, 0, sizeof(gdt));
+    set_entry(1, 0, 0xFFFFF, 0x9A, 0xC);    /* kernel code, ring 0 */
+    set_entry(2, 0, 0xFFFFF, 0x92, 0xC);    /* kernel data */
+    set_entry(3, 0, 0xFFFFF, 0xFA, 0xC);    /* user code, ring 3 */
+    set_entry(4, 0, 0xFFFFF, 0xF2, 0xC);    /* user data */
+    memset(&tss, 0, sizeof(tss));
+    tss.ss0 = SEG_KDATA;
+    tss.iomap_base = sizeof(tss);           /* no I/O bitmap: ring 3 gets no ports */
+    set_entry(5, (uint32_t)&tss, sizeof(tss) - 1, 0x89, 0x0);
+    load_gdt();
+    __asm__ volatile("ltr %w0" : : "r"(SEG_TSS));
+}
+
+/* Fill the TLS descriptor (index 6) for the process about to run. */
+void gdt_set_tls(uint32_t base, uint32_t limit, int limit_in_pages, int present)
+{
+    if (!present) {
+        memset(&gdt[GDT_TLS_INDEX], 0, sizeof(gdt[0]));
+        return;
+    }
+    set_entry(GDT_TLS_INDEX, base, limit, 0xF2, limit_in_pages ? 0xC : 0x4);
+}
+
+void arch_set_kernel_stack(vaddr_t top)
+{
+    tss.esp0 = top;
+}

@@ -1,0 +1,52 @@
+/*
+ * arch.h: what the portable kernel may ask of the machine. Implemented in
+ * arch/x86/. Nothing outside arch/x86 touches registers or ports directly.
+ */
+#ifndef ARCH_ARCH_H
+#define ARCH_ARCH_H
+
+#include <kernel/types.h>
+
+struct trapframe;
+
+void arch_init_cpu(void);              /* GDT, TSS, IDT, PIC */
+void arch_init_timer(unsigned hz);     /* PIT at hz, IRQ 0 */
+void arch_irq_enable(void);
+void arch_irq_disable(void);
+bool arch_irq_enabled(void);
+void arch_idle(void);                  /* wait for an interrupt, with IRQs on */
+void arch_halt(void) __attribute__((noreturn));
+void arch_set_kernel_stack(vaddr_t top);
+void arch_switch_pgdir(paddr_t pgdir_pa);
+void arch_flush_tlb_page(vaddr_t va);
+void arch_flush_tlb_all(void);
+uint64_t arch_read_tsc(void);
+uint32_t arch_fault_address(void);
+
+/* Wall-clock time from the CMOS RTC, in seconds since 1970. */
+int64_t arch_rtc_read(void);
+
+/* QEMU's isa-debug-exit: QEMU exits with (code << 1) | 1. */
+void arch_qemu_exit(uint32_t code);
+#define QEMU_EXIT_PASS 0x10
+#define QEMU_EXIT_FAIL 0x11
+
+/* Serial port COM1. */
+void serial_init(void);
+void serial_putc(char c);
+void serial_enable_rx_irq(void);
+
+/* Frame pointer walk for backtraces. */
+uint32_t arch_frame_pointer(void);
+
+/* Processes: kernel stacks, user frames, TLS, input devices. */
+void arch_switch(uint32_t *save_esp, uint32_t load_esp);
+/* Prepare a new kernel stack so that arch_switch to the returned esp
+ * enters user mode with the registers in the trapframe at the top. */
+uint32_t arch_prepare_kstack(vaddr_t kstack_top, struct trapframe **tf_out);
+/* Set up a trapframe to enter user mode at eip with stack esp. */
+void arch_init_user_frame(struct trapframe *tf, uint32_t eip, uint32_t esp);
+void arch_set_tls(uint32_t base, uint32_t limit, int flags);
+void arch_init_input(void);
+
+#endif

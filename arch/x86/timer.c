@@ -1,0 +1,59 @@
+/*
+ * timer.c: the 8254 PIT on IRQ 0 and the CMOS real-time clock.
+ */
+#include <arch/arch.h>
+#include <arch/io.h>
+#include <arch/trap.h>
+
+#define PIT_HZ 1193182
+
+void arch_init_timer(unsigned hz)
+{
+    uint32_t divisor = PIT_HZ / hz;
+    outb(0x43, 0x34);                   /* channel 0, lo/hi, rate generator */
+    outb(0x40, divisor & 0xFF);
+    outb(0x40, (divisor >> 8) & 0xFF);
+    pic_unmask(IRQ_TIMER);
+}
+
+static uint8_t cmos_read(uint8_t reg)
+{
+    outb(0x70, reg);
+    return inb(0x71);
+}
+
+static int bcd(uint8_t v, int is_bcd)
+{
+    return is_bcd ? (v & 0x0F) + (v >> 4) * 10 : v;
+}
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
+static int64_t days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+int64_t arch_rtc_read(void)
+{
+    uint8_t sec, min, hour, day, mon, year, b;
+    /* Wait for the end of an update, then read twice until stable. */
+    for (int i = 0; i < 100000 && (cmos_read(0x0A) & 0x80); i++)
+        ;
+    do {
+        sec = cmos_read(0x00); min = cmos_read(0x02); hour = cmos_read(0x04);
+        day = cmos_read(0x07); mon = cmos_read(0x08); year = cmos_read(0x09);
+    } while (sec != cmos_read(0x00));
+    b = cmos_read(0x0B);
+    int is_bcd = !(b & 0x04);
+    int h = bcd(hour & 0x7F, is_bcd);
+    if (!(b & 0x02) && (hour & 0x80))   /* 12-hour clock, PM */
+        h = (h % 12) + 12;
+    int y = 2000 + bcd(year, is_bcd);
+    int64_t days = days_from_civil(y, bcd(mon, is_bcd), bcd(day, is_bcd));
+    return days * 86400 + h * 3600 + bcd(min, is_bcd) * 60 + bcd(sec, is_bcd);
+}

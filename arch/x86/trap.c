@@ -1,0 +1,109 @@
+/*
+ * trap.c: where every interrupt, exception and system call arrives.
+ * IRQs go to their drivers; int $0x80 to the system-call table; a fault in
+ * user mode becomes a signal for the process; a fault in kernel mode is a
+ * kernel bug and panics with the registers and a symbolized backtrace.
+ */
+#include <arch/trap.h>
+#include <arch/arch.h>
+#include <arch/x86.h>
+#include <arch/mmu.h>
+#include <kernel/console.h>
+#include <kernel/ksyms.h>
+#include <kernel/sched.h>
+#include <kernel/trap.h>
+#include <kernel/vm.h>
+#include <uapi/signal.h>
+
+void serial_irq(void);
+void kbd_irq(void);
+
+static const char *const exception_names[32] = {
+    "divide error", "debug", "NMI", "breakpoint", "overflow", "bound range",
+    "invalid opcode", "device not available", "double fault", "coprocessor overrun",
+    "invalid TSS", "segment not present", "stack fault", "general protection",
+    "page fault", "reserved", "x87 FPU error", "alignment check", "machine check",
+    "SIMD error", "virtualization", "control protection",
+};
+
+static void dump_registers(const struct trapframe *tf)
+{
+    printk("  eax=%08x ebx=%08x ecx=%08x edx=%08x\n", tf->eax, tf->ebx, tf->ecx, tf->edx);
+    printk("  esi=%08x edi=%08x ebp=%08x eflags=%08x\n", tf->esi, tf->edi, tf->ebp, tf->eflags);
+    printk("  eip=%08x cs=%04x err=%08x cr2=%08x cr3=%08x\n", tf->eip, tf->cs, tf->err,
+           read_cr2(), read_cr3());
+}
+
+/* A fault the kernel cannot blame on a user program. */
+static void __attribute__((noreturn)) kernel_fault(struct trapframe *tf)
+{
+    const char *name = tf->trapno < 32 && exception_names[tf->trapno]
+                           ? exception_names[tf->trapno] : "exception";
+    arch_irq_disable();
+    printk("\nPANIC: %s (vector %u) in kernel mode\n", name, tf->trapno);
+    if (tf->trapno == T_PGFLT) {
+        uint32_t cr2 = read_cr2();
+        printk("  page fault at %08x: %s, %s%s\n", cr2,
+               (tf->err & PF_PRESENT) ? "protection violation" : "page not present",
+               (tf->err & PF_WRITE) ? "write" : "read",
+               vm_is_kstack_guard(cr2) ? " (kernel stack overflow)" : "");
+    }
+    dump_registers(tf);
+    uint32_t off;
+    const char *fn = ksym_lookup(tf->eip, &off);
+    printk("  at %s+0x%x\n", fn ? fn : "?", off);
+    backtrace_print(tf->ebp);
+    printk("kernel panic: halted\n");
+    arch_qemu_exit(QEMU_EXIT_FAIL);
+    arch_halt();
+}
+
+static void user_fault(struct trapframe *tf)
+{
+    switch (tf->trapno) {
+    case T_PGFLT: {
+        uint32_t addr = read_cr2();
+        if (proc_page_fault(addr, tf->err & PF_WRITE) == 0)
+            return;
+        proc_fault_signal(SIGSEGV, addr, (tf->err & PF_PRESENT) ? 2 : 1);
+        return;
+    }
+    case T_DIVIDE:
+        proc_fault_signal(SIGFPE, tf->eip, 1);
+        return;
+    case T_ILLOP:
+        proc_fault_signal(SIGILL, tf->eip, 1);
+        return;
+    case T_BRKPT:
+        proc_fault_signal(SIGTRAP, tf->eip, 1);
+        return;
+    case T_FPERR:
+        proc_fault_signal(SIGFPE, tf->eip, 1);
+        return;
+    default:            /* general protection and the rest */
+        proc_fault_signal(SIGSEGV, 0, 0);
+        return;
+    }
+}
+
+void trap(struct trapframe *tf)
+{
+    if (tf->trapno >= T_IRQ0 && tf->trapno < T_IRQ0 + 16) {
+        int irq = (int)tf->trapno - T_IRQ0;
+        pic_eoi(irq);
+        if (irq == IRQ_TIMER)
+            sched_tick();
+        else if (irq == IRQ_COM1)
+            serial_irq();
+        else if (irq == IRQ_KBD)
+            kbd_irq();
+    } else if (tf->trapno == T_SYSCALL) {
+        syscall_dispatch(tf);
+    } else if (trap_from_user(tf)) {
+        user_fault(tf);
+    } else {
+        kernel_fault(tf);
+    }
+    if (trap_from_user(tf))
+        proc_return_to_user(tf, tf->trapno == T_IRQ0 + IRQ_TIMER);
+}

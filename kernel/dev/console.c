@@ -1,0 +1,114 @@
+/*
+ * console.c: the kernel's consoles. Output goes to COM1 and to the screen:
+ * the framebuffer text console when GRUB gave us a linear framebuffer (the
+ * only screen under UEFI), VGA text mode otherwise.
+ *
+ * Input from the serial port and the keyboard goes through a small line
+ * discipline: characters are echoed, backspace erases, and a line becomes
+ * readable once Enter is pressed (canonical mode, as a Unix tty).
+ */
+#include <kernel/console.h>
+#include <kernel/fbcon.h>
+#include <kernel/sched.h>
+#include <arch/arch.h>
+#include <arch/vga.h>
+#include <arch/memlayout.h>
+
+enum screen { SCREEN_NONE, SCREEN_VGA, SCREEN_FB };
+static enum screen screen;
+
+void console_init_screen(const struct fb_info *fb)
+{
+    if (fb && fbcon_init(fb) == 0) {
+        screen = SCREEN_FB;
+    } else if (!fb || fb->bpp == 16) {
+        vga_init((uint16_t *)P2V(0xB8000));
+        screen = SCREEN_VGA;
+    }
+}
+
+const char *console_screen_name(void)
+{
+    switch (screen) {
+    case SCREEN_FB: return "framebuffer";
+    case SCREEN_VGA: return "vga-text";
+    default: return "none";
+    }
+}
+
+void console_putc(char c)
+{
+    serial_putc(c);
+    if (screen == SCREEN_FB)
+        fbcon_putc(c);
+    else if (screen == SCREEN_VGA)
+        vga_putc(c);
+}
+
+void console_write(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        console_putc(s[i]);
+}
+
+/* ---- input --------------------------------------------------------------- */
+
+#define LINE_MAX 256
+#define INPUT_BUF 1024
+
+static char edit[LINE_MAX];          /* the line being typed */
+static size_t edit_len;
+static char ready[INPUT_BUF];        /* completed lines, a ring */
+static size_t ready_head, ready_tail;
+
+static void push_ready(char c)
+{
+    if (ready_tail - ready_head < INPUT_BUF)
+        ready[ready_tail++ % INPUT_BUF] = c;
+}
+
+void console_input(char c)
+{
+    if (c == '\b' || c == 0x7F) {
+        if (edit_len > 0) {
+            edit_len--;
+            console_write("\b \b", 3);
+        }
+        return;
+    }
+    if (c == 0x04) {                 /* Ctrl-D: hand over the line as is */
+        for (size_t i = 0; i < edit_len; i++)
+            push_ready(edit[i]);
+        edit_len = 0;
+        sched_wakeup(&ready_tail);
+        return;
+    }
+    if (c != '\n' && edit_len >= LINE_MAX - 1)
+        return;
+    console_putc(c);
+    if (c != '\n') {
+        edit[edit_len++] = c;
+        return;
+    }
+    for (size_t i = 0; i < edit_len; i++)
+        push_ready(edit[i]);
+    push_ready('\n');
+    edit_len = 0;
+    sched_wakeup(&ready_tail);
+}
+
+ssize_t console_read(char *buf, size_t n)
+{
+    while (ready_head == ready_tail) {
+        if (sched_sleep(&ready_tail) < 0)
+            return -1;      /* interrupted by a signal */
+    }
+    size_t got = 0;
+    while (got < n && ready_head != ready_tail) {
+        char c = ready[ready_head++ % INPUT_BUF];
+        buf[got++] = c;
+        if (c == '\n')
+            break;
+    }
+    return (ssize_t)got;
+}

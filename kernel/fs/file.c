@@ -1,0 +1,740 @@
+/*
+ * file.c: open files, file descriptors and the file system calls.
+ *
+ * A struct file is an open file description: the inode, the open flags and
+ * the offset, shared (refs) by every descriptor that dup or fork made from
+ * the same open. A process's descriptor table is current->files[NOFILE].
+ * Inodes come from the ramfs tree (kernel/fs/ramfs.h); /dev/console and
+ * /dev/tty are character-device inodes whose reads and writes go to the
+ * console. The filesystem is read-only, so only console files are ever open
+ * for writing.
+ *
+ * Deviation from POSIX: the close-on-exec flag lives in the struct file,
+ * not in the descriptor (struct proc has no per-descriptor flag word), so
+ * descriptors sharing a description share it. To keep the common
+ * "save with F_DUPFD_CLOEXEC, restore with dup2" pattern from losing
+ * stdout at the next exec, dup, dup2 and F_DUPFD clear the flag (POSIX
+ * clears it on the new descriptor); the old descriptor loses it too.
+ * Fork shares it as well.
+ *
+ * There is one working directory, "/": chdir accepts any directory and
+ * changes nothing, getcwd always says "/", relative paths start at "/".
+ * Search permission on the directories along a path is not checked.
+ *
+ * Handlers never touch user memory except through copyin/copyout/copyinstr.
+ */
+#include <kernel/fs.h>
+#include <kernel/fs_syscalls.h>
+#include <kernel/proc.h>
+#include <kernel/uaccess.h>
+#include <kernel/console.h>
+#include <kernel/kheap.h>
+#include <arch/memlayout.h>
+#include <uapi/errno.h>
+#include <uapi/fcntl.h>
+#include <uapi/stat.h>
+#include <string.h>
+#include "ramfs.h"
+
+struct file {
+    int refs;                           /* descriptors (in any process) naming this */
+    uint32_t flags;                     /* access mode and status flags, as F_GETFL says */
+    bool cloexec;                       /* see the deviation note above */
+    int64_t off;                        /* bytes; for a directory, the next entry's index */
+    struct ramfs_inode *ip;
+};
+
+/* struct iovec as an i386 program lays it out. */
+struct linux_iovec {
+    uint32_t base;
+    uint32_t len;
+};
+
+#define MAX_RW_COUNT 0x7ffff000u        /* Linux: INT_MAX rounded down to a page */
+#define MAX_FILE_OFFSET ((int64_t)0xffffffff << PAGE_SHIFT)   /* i386 MAX_LFS_FILESIZE */
+#define UIO_MAXIOV 1024
+#define BOUNCE 512                      /* bytes of console I/O per copy */
+#define DIRENT_BUF 4096                 /* getdents64 builds at most this much per call */
+#define SETFL_MASK (O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
+
+#define SEEK_DATA 3
+#define SEEK_HOLE 4
+#define SEEK_MAX SEEK_HOLE
+
+/* Permission bits asked of an inode (Linux MAY_*, also the access() bits). */
+#define MAY_EXEC 1
+#define MAY_WRITE 2
+#define MAY_READ 4
+
+/* Terminal ioctls (Linux i386). */
+#define TCGETS 0x5401
+#define TIOCGWINSZ 0x5413
+#define ICANON 0000002
+#define ECHO 0000010
+
+struct linux_termios {
+    uint32_t c_iflag, c_oflag, c_cflag, c_lflag;
+    uint8_t c_line;
+    uint8_t c_cc[19];
+};
+
+struct linux_winsize {
+    uint16_t ws_row, ws_col, ws_xpixel, ws_ypixel;
+};
+
+_Static_assert(sizeof(struct linux_termios) == 36, "termios");
+_Static_assert(sizeof(struct linux_iovec) == 8, "iovec");
+
+/* ---- open file descriptions ----------------------------------------------- */
+
+static bool is_console(const struct file *f)
+{
+    return ramfs_is_chr(f->ip);
+}
+
+/* Linux's OPEN_FMODE: access mode 0 reads, 1 writes, 2 does both, 3 neither. */
+static bool can_read(const struct file *f)
+{
+    return ((f->flags + 1) & O_ACCMODE) & 1;
+}
+
+static bool can_write(const struct file *f)
+{
+    return ((f->flags + 1) & O_ACCMODE) & 2;
+}
+
+static struct file *file_new(struct ramfs_inode *ip, uint32_t flags)
+{
+    struct file *f = kzalloc(sizeof(*f));
+    if (!f)
+        return NULL;
+    f->refs = 1;
+    f->flags = flags;
+    f->ip = ip;
+    return f;
+}
+
+static void file_put(struct file *f)
+{
+    assert(f->refs > 0);
+    if (--f->refs == 0)
+        kfree(f);
+}
+
+/* The file behind descriptor fd of the current process, or NULL. */
+static struct file *fd_file(int fd)
+{
+    if (fd < 0 || fd >= NOFILE)
+        return NULL;
+    return current->files[fd];
+}
+
+/* The lowest free descriptor >= from, or -EMFILE. */
+static int fd_alloc(const struct proc *p, int from)
+{
+    for (int fd = from; fd < NOFILE; fd++)
+        if (!p->files[fd])
+            return fd;
+    return -EMFILE;
+}
+
+/* Make fd (free) name f, taking a new reference. */
+static void fd_install(struct proc *p, int fd, struct file *f)
+{
+    assert(!p->files[fd]);
+    f->refs++;
+    p->files[fd] = f;
+}
+
+static void fd_close(struct proc *p, int fd)
+{
+    struct file *f = p->files[fd];
+    p->files[fd] = NULL;
+    if (f)
+        file_put(f);
+}
+
+int fs_init_console_fds(struct proc *p)
+{
+    struct ramfs_inode *ip = ramfs_console();
+    struct file *f = ip ? file_new(ip, O_RDWR) : NULL;
+    if (!f)
+        return -ENOMEM;
+    for (int fd = 0; fd < 3; fd++) {
+        fd_close(p, fd);
+        fd_install(p, fd, f);
+    }
+    file_put(f);                        /* the descriptors hold it now */
+    return 0;
+}
+
+int fs_fork_fds(struct proc *child, struct proc *parent)
+{
+    for (int fd = 0; fd < NOFILE; fd++) {
+        fd_close(child, fd);
+        if (parent->files[fd])
+            fd_install(child, fd, parent->files[fd]);
+    }
+    return 0;
+}
+
+void fs_close_all(struct proc *p)
+{
+    for (int fd = 0; fd < NOFILE; fd++)
+        fd_close(p, fd);
+}
+
+void fs_exec_close_cloexec(struct proc *p)
+{
+    for (int fd = 0; fd < NOFILE; fd++)
+        if (p->files[fd] && p->files[fd]->cloexec)
+            fd_close(p, fd);
+}
+
+/* ---- paths and permissions ------------------------------------------------ */
+
+/* Copy a user path into a new kernel buffer (caller kfrees *out). */
+static int get_path(const char __user *upath, char **out)
+{
+    char *path = kmalloc(RAMFS_PATH_MAX);
+    if (!path)
+        return -ENOMEM;
+    int n = copyinstr(path, upath, RAMFS_PATH_MAX);
+    if (n < 0) {
+        kfree(path);
+        return n;
+    }
+    *out = path;
+    return 0;
+}
+
+/* Resolve a user path. *parentp as for ramfs_walk (may be NULL). */
+static int lookup_user(const char __user *upath, struct ramfs_inode **ip,
+                       struct ramfs_inode **parentp)
+{
+    char *path;
+    int err = get_path(upath, &path);
+    if (err < 0)
+        return err;
+    err = ramfs_walk(path, ip, parentp);
+    kfree(path);
+    return err;
+}
+
+/* Is some group of p (real or effective set) the inode's group, gid 0? */
+static bool in_file_group(const struct proc *p, bool real)
+{
+    if (!real)
+        return proc_in_group(p, 0);
+    if (p->rgid == 0)
+        return true;
+    for (int i = 0; i < p->ngroups; i++)
+        if (p->groups[i] == 0)
+            return true;
+    return false;
+}
+
+/*
+ * Linux's inode_permission for mask (MAY_*) on an inode owned by uid 0,
+ * gid 0, with p's effective ids (real ids for access(2)). Writing a
+ * directory or regular file of the read-only fs is -EROFS before anything
+ * else; root may read and write anything, and execute what has an x bit.
+ */
+static int permission(const struct ramfs_inode *ip, const struct proc *p, bool real, int mask)
+{
+    if ((mask & MAY_WRITE) && !ramfs_is_chr(ip))
+        return -EROFS;
+    uid_t uid = real ? p->ruid : p->euid;
+    if (uid == 0) {
+        if (!(mask & MAY_EXEC) || ramfs_is_dir(ip) || (ip->mode & (S_IXUSR | S_IXGRP | S_IXOTH)))
+            return 0;
+        return -EACCES;
+    }
+    uint32_t bits = in_file_group(p, real) ? (ip->mode >> 3) & 7 : ip->mode & 7;
+    return ((int)bits & mask) == mask ? 0 : -EACCES;
+}
+
+/* Linux's access_ok: the range lies below the kernel and does not wrap. */
+static bool user_range_ok(const void __user *p, size_t n)
+{
+    uintptr_t va = (uintptr_t)p;
+    return va + n >= va && va + n <= USER_TOP;
+}
+
+/* ---- open and close ------------------------------------------------------- */
+
+long sys_open(const char __user *upath, int flags, int mode)
+{
+    struct ramfs_inode *ip, *parent;
+    (void)mode;                         /* nothing is ever created */
+
+    int fd = fd_alloc(current, 0);      /* Linux takes the descriptor first */
+    if (fd < 0)
+        return fd;
+    int err = lookup_user(upath, &ip, &parent);
+    if (err == -ENOENT && parent && (flags & O_CREAT))
+        return -EROFS;
+    if (err < 0)
+        return err;
+    if ((flags & O_CREAT) && (flags & O_EXCL))
+        return -EEXIST;
+
+    int mask = 0;
+    switch (flags & O_ACCMODE) {
+    case O_RDONLY: mask = MAY_READ; break;
+    case O_WRONLY: mask = MAY_WRITE; break;
+    default: mask = MAY_READ | MAY_WRITE; break;
+    }
+    if (flags & O_TRUNC)
+        mask |= MAY_WRITE;
+    if (ramfs_is_dir(ip) && ((mask & MAY_WRITE) || (flags & O_CREAT)))
+        return -EISDIR;
+    if ((flags & O_DIRECTORY) && !ramfs_is_dir(ip))
+        return -ENOTDIR;
+    if ((err = permission(ip, current, false, mask)) < 0)
+        return err;
+
+    struct file *f = file_new(ip, (uint32_t)flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC));
+    if (!f)
+        return -ENOMEM;
+    f->cloexec = flags & O_CLOEXEC;
+    fd_install(current, fd, f);
+    file_put(f);
+    return fd;
+}
+
+long sys_close(int fd)
+{
+    if (!fd_file(fd))
+        return -EBADF;
+    fd_close(current, fd);
+    return 0;
+}
+
+/* ---- read and write ------------------------------------------------------- */
+
+/* Copy n kernel bytes to dst a page at a time, stopping at the first fault:
+ * the bytes copied, or -EFAULT if none could be. */
+static long copyout_partial(char __user *dst, const char *src, size_t n)
+{
+    size_t done = 0;
+    while (done < n) {
+        size_t room = PAGE_SIZE - (((uintptr_t)dst + done) & (PAGE_SIZE - 1));
+        size_t chunk = MIN(n - done, room);
+        if (copyout(dst + done, src + done, chunk) < 0)
+            break;
+        done += chunk;
+    }
+    return done ? (long)done : -EFAULT;
+}
+
+/* One line (at most) from the console. */
+static long console_read_user(char __user *buf, size_t n)
+{
+    char kbuf[BOUNCE];
+    ssize_t got = console_read(kbuf, MIN(n, sizeof(kbuf)));
+    if (got < 0)
+        return -EINTR;
+    if (got == 0)
+        return 0;
+    return copyout_partial(buf, kbuf, (size_t)got);
+}
+
+/* Write through a bounce buffer; pieces never cross a BOUNCE boundary of
+ * the user range, so a fault stops at a known count. */
+static long console_write_user(const char __user *buf, size_t n)
+{
+    char kbuf[BOUNCE];
+    size_t done = 0;
+    while (done < n) {
+        size_t room = BOUNCE - (((uintptr_t)buf + done) & (BOUNCE - 1));
+        size_t chunk = MIN(n - done, room);
+        if (copyin(kbuf, buf + done, chunk) < 0)
+            break;
+        console_write(kbuf, chunk);
+        done += chunk;
+    }
+    return done ? (long)done : -EFAULT;
+}
+
+/* The file's bytes come straight from the archive, which is kernel memory. */
+static long ramfs_read_user(struct file *f, char __user *buf, size_t n)
+{
+    const struct ramfs_inode *ip = f->ip;
+    if (f->off >= ip->size)
+        return 0;
+    n = MIN(n, ip->size - (size_t)f->off);
+    long got = copyout_partial(buf, (const char *)ip->data + f->off, n);
+    if (got > 0)
+        f->off += got;
+    return got;
+}
+
+static long file_read(struct file *f, char __user *buf, size_t n)
+{
+    if (!can_read(f))
+        return -EBADF;
+    if (!user_range_ok(buf, n))
+        return -EFAULT;
+    if (ramfs_is_dir(f->ip))
+        return -EISDIR;
+    n = MIN(n, MAX_RW_COUNT);
+    if (n == 0)
+        return 0;
+    if (is_console(f))
+        return console_read_user(buf, n);
+    return ramfs_read_user(f, buf, n);
+}
+
+static long file_write(struct file *f, const char __user *buf, size_t n)
+{
+    if (!can_write(f))
+        return -EBADF;
+    if (!user_range_ok(buf, n))
+        return -EFAULT;
+    n = MIN(n, MAX_RW_COUNT);
+    if (n == 0)
+        return 0;
+    /* open never grants write access to anything but the console */
+    assert(is_console(f));
+    return console_write_user(buf, n);
+}
+
+long sys_read(int fd, void __user *buf, size_t count)
+{
+    struct file *f = fd_file(fd);
+    if (!f)
+        return -EBADF;
+    return file_read(f, buf, count);
+}
+
+long sys_write(int fd, const void __user *buf, size_t count)
+{
+    struct file *f = fd_file(fd);
+    if (!f)
+        return -EBADF;
+    return file_write(f, buf, count);
+}
+
+/* readv and writev: the segments in order, stopping at the first short one. */
+static long rw_vector(int fd, const struct linux_iovec __user *uiov, uint32_t cnt, bool write)
+{
+    struct file *f = fd_file(fd);
+    if (!f)
+        return -EBADF;
+    if (write ? !can_write(f) : !can_read(f))
+        return -EBADF;
+    if (cnt > UIO_MAXIOV)
+        return -EINVAL;
+    if (cnt == 0)
+        return 0;
+    struct linux_iovec *iov = kmalloc(cnt * sizeof(*iov));
+    if (!iov)
+        return -ENOMEM;
+    long ret = 0;
+    if (copyin(iov, uiov, cnt * sizeof(*iov)) < 0) {
+        ret = -EFAULT;
+        goto out;
+    }
+    /* Check every segment first, then clamp the total as Linux does. */
+    size_t total = 0;
+    for (uint32_t i = 0; i < cnt; i++) {
+        if (iov[i].len > INT32_MAX) {
+            ret = -EINVAL;
+            goto out;
+        }
+        if (!user_range_ok((const void __user *)(uintptr_t)iov[i].base, iov[i].len)) {
+            ret = -EFAULT;
+            goto out;
+        }
+        iov[i].len = MIN(iov[i].len, MAX_RW_COUNT - total);
+        total += iov[i].len;
+    }
+    for (uint32_t i = 0; i < cnt; i++) {
+        char __user *base = (char __user *)(uintptr_t)iov[i].base;
+        long r = write ? file_write(f, base, iov[i].len) : file_read(f, base, iov[i].len);
+        if (r < 0) {
+            if (ret == 0)
+                ret = r;
+            break;
+        }
+        ret += r;
+        if ((size_t)r < iov[i].len)
+            break;
+    }
+out:
+    kfree(iov);
+    return ret;
+}
+
+long sys_readv(int fd, const struct linux_iovec __user *iov, uint32_t iovcnt)
+{
+    return rw_vector(fd, iov, iovcnt, false);
+}
+
+long sys_writev(int fd, const struct linux_iovec __user *iov, uint32_t iovcnt)
+{
+    return rw_vector(fd, iov, iovcnt, true);
+}
+
+/* ---- seeking -------------------------------------------------------------- */
+
+/*
+ * Move f's offset; the new offset or -errno. Regular files: SEEK_SET, CUR,
+ * END, DATA and HOLE, up to MAX_FILE_OFFSET (past the end is fine).
+ * Directories (offset = entry index): SEEK_SET and SEEK_CUR only.
+ */
+static int64_t file_seek(struct file *f, int64_t off, uint32_t whence)
+{
+    int64_t base, size = f->ip->size;
+
+    if (is_console(f))
+        return -ESPIPE;
+    if (ramfs_is_dir(f->ip) && whence != SEEK_SET && whence != SEEK_CUR)
+        return -EINVAL;
+    switch (whence) {
+    case SEEK_SET: base = 0; break;
+    case SEEK_CUR: base = f->off; break;
+    case SEEK_END: base = size; break;
+    case SEEK_DATA:
+    case SEEK_HOLE:
+        /* The whole file is data, with the one hole at its end. */
+        if (off < 0 || off >= size)
+            return -ENXIO;
+        base = 0;
+        if (whence == SEEK_HOLE)
+            off = size;
+        break;
+    default:
+        return -EINVAL;
+    }
+    if (off > MAX_FILE_OFFSET - base)
+        return -EINVAL;
+    int64_t pos = base + off;
+    if (pos < 0)
+        return -EINVAL;
+    f->off = pos;
+    return pos;
+}
+
+long sys_lseek(int fd, int32_t offset, uint32_t whence)
+{
+    struct file *f = fd_file(fd);
+    if (!f)
+        return -EBADF;
+    if (whence > SEEK_MAX)
+        return -EINVAL;
+    int64_t pos = file_seek(f, offset, whence);
+    /* As on Linux, a result off_t cannot hold has still moved the offset. */
+    if (pos > INT32_MAX)
+        return -EOVERFLOW;
+    return (long)pos;
+}
+
+long sys__llseek(int fd, uint32_t offset_high, uint32_t offset_low,
+                 int64_t __user *result, uint32_t whence)
+{
+    struct file *f = fd_file(fd);
+    if (!f)
+        return -EBADF;
+    if (whence > SEEK_MAX)
+        return -EINVAL;
+    int64_t pos = file_seek(f, (int64_t)(((uint64_t)offset_high << 32) | offset_low), whence);
+    if (pos < 0)
+        return (long)pos;
+    return copyout(result, &pos, sizeof(pos));
+}
+
+/* ---- attributes ----------------------------------------------------------- */
+
+static long stat_inode(const struct ramfs_inode *ip, struct linux_stat __user *st)
+{
+    struct linux_stat ks;
+    ramfs_stat(ip, &ks);
+    return copyout(st, &ks, sizeof(ks));
+}
+
+static long stat64_inode(const struct ramfs_inode *ip, struct linux_stat64 __user *st)
+{
+    struct linux_stat64 ks;
+    ramfs_stat64(ip, &ks);
+    return copyout(st, &ks, sizeof(ks));
+}
+
+long sys_stat(const char __user *path, struct linux_stat __user *st)
+{
+    struct ramfs_inode *ip;
+    int err = lookup_user(path, &ip, NULL);
+    return err < 0 ? err : stat_inode(ip, st);
+}
+
+/* No symbolic links: lstat is stat. */
+long sys_lstat(const char __user *path, struct linux_stat __user *st)
+{
+    return sys_stat(path, st);
+}
+
+long sys_fstat(int fd, struct linux_stat __user *st)
+{
+    struct file *f = fd_file(fd);
+    return f ? stat_inode(f->ip, st) : -EBADF;
+}
+
+long sys_stat64(const char __user *path, struct linux_stat64 __user *st)
+{
+    struct ramfs_inode *ip;
+    int err = lookup_user(path, &ip, NULL);
+    return err < 0 ? err : stat64_inode(ip, st);
+}
+
+long sys_lstat64(const char __user *path, struct linux_stat64 __user *st)
+{
+    return sys_stat64(path, st);
+}
+
+long sys_fstat64(int fd, struct linux_stat64 __user *st)
+{
+    struct file *f = fd_file(fd);
+    return f ? stat64_inode(f->ip, st) : -EBADF;
+}
+
+/* access(2) checks with the real uid and gid, as Linux does. */
+long sys_access(const char __user *path, int mode)
+{
+    struct ramfs_inode *ip;
+    if (mode & ~(MAY_READ | MAY_WRITE | MAY_EXEC))
+        return -EINVAL;
+    int err = lookup_user(path, &ip, NULL);
+    if (err < 0)
+        return err;
+    return mode ? permission(ip, current, true, mode) : 0;
+}
+
+/* ---- directories ---------------------------------------------------------- */
+
+long sys_getdents64(int fd, void __user *dirp, uint32_t count)
+{
+    struct file *f = fd_file(fd);
+    if (!f)
+        return -EBADF;
+    if (!ramfs_is_dir(f->ip))
+        return -ENOTDIR;
+    size_t size = MIN(count, DIRENT_BUF);
+    void *kbuf = kmalloc(size ? size : 1);
+    if (!kbuf)
+        return -ENOMEM;
+    int64_t pos = f->off;
+    long n = ramfs_getdents64(f->ip, &pos, kbuf, size);
+    if (n > 0) {
+        if (copyout(dirp, kbuf, (size_t)n) < 0)
+            n = -EFAULT;
+        else
+            f->off = pos;               /* only entries the caller got are consumed */
+    }
+    kfree(kbuf);
+    return n;
+}
+
+long sys_getcwd(char __user *buf, size_t size)
+{
+    if (size < 2)
+        return -ERANGE;
+    if (copyout(buf, "/", 2) < 0)
+        return -EFAULT;
+    return 2;
+}
+
+/* Checks the path like Linux; the working directory stays "/". */
+long sys_chdir(const char __user *path)
+{
+    struct ramfs_inode *ip;
+    int err = lookup_user(path, &ip, NULL);
+    if (err < 0)
+        return err;
+    if (!ramfs_is_dir(ip))
+        return -ENOTDIR;
+    return permission(ip, current, false, MAY_EXEC);
+}
+
+/* ---- descriptors ---------------------------------------------------------- */
+
+/* Make a new descriptor >= from for f. Clears the shared close-on-exec flag
+ * unless cloexec (see the note at the top). */
+static long dup_from(struct file *f, int from, bool cloexec)
+{
+    int fd = fd_alloc(current, from);
+    if (fd < 0)
+        return fd;
+    fd_install(current, fd, f);
+    f->cloexec = cloexec;
+    return fd;
+}
+
+long sys_dup(int fd)
+{
+    struct file *f = fd_file(fd);
+    return f ? dup_from(f, 0, false) : -EBADF;
+}
+
+long sys_dup2(int oldfd, int newfd)
+{
+    struct file *f = fd_file(oldfd);
+    if (!f || newfd < 0 || newfd >= NOFILE)
+        return -EBADF;
+    if (oldfd == newfd)
+        return newfd;
+    fd_close(current, newfd);
+    fd_install(current, newfd, f);
+    f->cloexec = false;
+    return newfd;
+}
+
+long sys_fcntl64(int fd, uint32_t cmd, uint32_t arg)
+{
+    struct file *f = fd_file(fd);
+    if (!f)
+        return -EBADF;
+    switch (cmd) {
+    case F_DUPFD:
+    case F_DUPFD_CLOEXEC:
+        if (arg >= NOFILE)
+            return -EINVAL;
+        return dup_from(f, (int)arg, cmd == F_DUPFD_CLOEXEC);
+    case F_GETFD:
+        return f->cloexec ? FD_CLOEXEC : 0;
+    case F_SETFD:
+        f->cloexec = arg & FD_CLOEXEC;
+        return 0;
+    case F_GETFL:
+        return f->flags;
+    case F_SETFL:
+        f->flags = (f->flags & ~SETFL_MASK) | (arg & SETFL_MASK);
+        return 0;
+    default:
+        return -EINVAL;
+    }
+}
+
+/* Just enough terminal for isatty() and for programs that ask the size. */
+long sys_ioctl(int fd, uint32_t cmd, uint32_t arg)
+{
+    struct file *f = fd_file(fd);
+    if (!f)
+        return -EBADF;
+    if (!is_console(f))
+        return -ENOTTY;
+    switch (cmd) {
+    case TCGETS: {
+        struct linux_termios t;
+        memset(&t, 0, sizeof(t));
+        t.c_lflag = ICANON | ECHO;
+        return copyout((void __user *)(uintptr_t)arg, &t, sizeof(t));
+    }
+    case TIOCGWINSZ: {
+        struct linux_winsize w = { .ws_row = 25, .ws_col = 80 };
+        return copyout((void __user *)(uintptr_t)arg, &w, sizeof(w));
+    }
+    default:
+        return -ENOTTY;
+    }
+}

@@ -1,0 +1,28 @@
+/*
+ * console.h: kernel output to every console (serial, framebuffer or VGA
+ * text) and line-edited console input (serial and PS/2 keyboard).
+ */
+#ifndef KERNEL_CONSOLE_H
+#define KERNEL_CONSOLE_H
+
+#include <kernel/types.h>
+
+struct fb_info;
+
+void console_init_screen(const struct fb_info *fb);   /* NULL: VGA text */
+const char *console_screen_name(void);
+void console_putc(char c);
+void console_write(const char *s, size_t n);
+
+/* Input: called from interrupt handlers with one character. */
+void console_input(char c);
+/* Read up to n bytes of a completed line; blocks. Returns bytes read. */
+ssize_t console_read(char *buf, size_t n);
+
+int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+
+#define assert(x) \
+    do { if (!(x)) panic("assertion failed: %s (%s:%d)", #x, __FILE__, __LINE__); } while (0)
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * fbcon.h: a text console on a linear framebuffer (kernel/dev/fbcon.c).
+ * The kernel fills struct fb_info from the Multiboot2 framebuffer tag (type 8),
+ * maps the framebuffer and calls fbcon_init; console output then goes through
+ * fbcon_putc. One console, no locking: the caller serialises (console layer).
+ */
+#ifndef KERNEL_FBCON_H
+#define KERNEL_FBCON_H
+
+#include <stdint.h>
+#include <stdbool.h>
+
+struct fb_info {
+    uint64_t pa;            /* physical address of the framebuffer */
+    uint8_t *va;            /* where the kernel mapped it (write-through) */
+    uint32_t width, height; /* pixels */
+    uint32_t pitch;         /* bytes per scan line, >= width * bpp / 8 */
+    uint8_t bpp;            /* 24 or 32 */
+    uint8_t red_pos, red_size, green_pos, green_size, blue_pos, blue_size;
+};
+
+/* The most text cells fbcon keeps; a larger screen uses its top-left part. */
+#define FBCON_MAX_COLS 256
+#define FBCON_MAX_ROWS 96
+
+/*
+ * Take over the framebuffer described by info (copied), clear it to the current
+ * background colour and put the cursor top left. Returns 0, or -EINVAL (and
+ * the console is inactive) for an unsupported depth, colour fields that do
+ * not fit in a pixel, a pitch too small for the width, or a screen smaller
+ * than one character. All three colour sizes 0 means 8:8:8 at 16/8/0.
+ */
+int fbcon_init(const struct fb_info *info);
+
+/*
+ * Write one character at the cursor. Printable ASCII is drawn (other bytes
+ * above 0x7E as a box), '\n' goes to the start of the next line, '\r' to the
+ * start of this one, '\b' one cell left (without erasing), '\t' to the next
+ * multiple of 8; other control characters are ignored. Scrolls at the bottom.
+ * Does nothing before a successful fbcon_init.
+ */
+void fbcon_putc(char c);
+
+/* True once fbcon_init has succeeded. */
+bool fbcon_active(void);
+
+/*
+ * Colours (0xRRGGBB) for the characters written from now on. The colours set
+ * when fbcon_init runs are also the screen's: it is cleared to that background,
+ * and so is every line scrolled in later. Default: light grey on black. May be
+ * called before fbcon_init.
+ */
+void fbcon_set_color(uint32_t fg_rgb, uint32_t bg_rgb);
+
+#endif

@@ -1,0 +1,74 @@
+/*
+ * proc.h: processes. A process is an address space (struct vm_space), a
+ * kernel stack with the user registers saved at its top, credentials,
+ * signal state and open files. The table is fixed (NPROC); creating more
+ * gives -EAGAIN.
+ */
+#ifndef KERNEL_PROC_H
+#define KERNEL_PROC_H
+
+#include <kernel/types.h>
+#include <uapi/signal.h>
+
+#define NPROC 64
+#define NOFILE 64
+#define NGROUPS_MAX 32
+
+enum proc_state { P_UNUSED, P_EMBRYO, P_RUNNABLE, P_RUNNING, P_SLEEPING, P_ZOMBIE };
+
+struct trapframe;
+struct file;
+struct vm_space;
+
+struct proc {
+    pid_t pid;
+    enum proc_state state;
+    char name[32];
+    struct proc *parent;
+    struct vm_space *vm;
+    vaddr_t kstack_top;
+    uint32_t ctx_esp;                   /* saved kernel esp while switched out */
+    struct trapframe *tf;               /* user registers, at the top of the kstack */
+    void *chan;                         /* sleeping on this channel */
+    uint64_t wake_tick;                 /* nanosleep: wake at this tick (0: none) */
+    int exit_status;                    /* wait status, Linux encoding */
+    unsigned slice;                     /* timer ticks left in this time slice */
+
+    /* credentials */
+    uid_t ruid, euid, suid;
+    gid_t rgid, egid, sgid;
+    gid_t groups[NGROUPS_MAX];
+    int ngroups;
+
+    /* signals: bit (n - 1) stands for signal n */
+    uint64_t sig_pending;
+    uint64_t sig_blocked;
+    struct kernel_sigaction sigact[_NSIG + 1];
+    vaddr_t fault_addr;                 /* for siginfo of a fault signal */
+    uint64_t saved_mask;                /* sigsuspend: the mask to restore */
+    bool has_saved_mask;
+
+    struct file *files[NOFILE];
+    uint32_t tls_base, tls_limit;       /* set_thread_area descriptor */
+    int tls_flags;                      /* 0: none; bit 0 present, bit 1 limit in pages */
+    vaddr_t clear_child_tid;            /* set_tid_address */
+};
+
+extern struct proc *current;
+
+/* Boot: create PID 1 running argv[0] with argv, and start scheduling. */
+void proc_start_init(const char *const argv[]) __attribute__((noreturn));
+/* Terminate current with a wait status (W_EXITCODE). Never returns. */
+void proc_exit(int status) __attribute__((noreturn));
+/* Post a signal to p (kill, faults). */
+void proc_signal(struct proc *p, int sig);
+struct proc *proc_find(pid_t pid);
+int proc_count(void);
+/* Visit every live process (vmmap, kill -1). */
+struct proc *proc_table(int i);
+
+/* Credentials */
+bool proc_is_root(const struct proc *p);
+bool proc_in_group(const struct proc *p, gid_t gid);
+
+#endif

@@ -1,0 +1,87 @@
+/*
+ * syscall.h: the system-call handlers, one per Linux i386 number that agora
+ * implements (the table is in kernel/syscall.c). Handlers return a result or
+ * -errno; user pointers are __user and only reach copyin/copyout.
+ */
+#ifndef KERNEL_SYSCALL_H
+#define KERNEL_SYSCALL_H
+
+#include <kernel/types.h>
+
+struct kernel_sigaction;
+
+/* exec of a path from the ramfs by the kernel itself (init). */
+int proc_exec_kernel(const char *path, const char *const argv[]);
+
+/* kernel/proc/proc.c */
+long sys_fork(void);
+long sys_exit(int code);
+long sys_exit_group(int code);
+long sys_wait4(pid_t pid, int __user *status, int options, void __user *rusage);
+long sys_waitpid(pid_t pid, int __user *status, int options);
+long sys_getpid(void);
+long sys_getppid(void);
+long sys_kill(pid_t pid, int sig);
+
+/* kernel/proc/exec.c */
+long sys_execve(const char __user *path, const uint32_t __user *argv,
+                const uint32_t __user *envp);
+
+/* kernel/proc/signal.c */
+long sys_rt_sigaction(int sig, const struct kernel_sigaction __user *act,
+                      struct kernel_sigaction __user *oact, uint32_t sigsetsize);
+long sys_rt_sigprocmask(int how, const uint64_t __user *set, uint64_t __user *oset,
+                        uint32_t sigsetsize);
+long sys_sigprocmask(int how, const uint32_t __user *set, uint32_t __user *oset);
+long sys_sigreturn(void);
+long sys_rt_sigreturn(void);
+long sys_pause(void);
+long sys_rt_sigpending(uint64_t __user *set, uint32_t sigsetsize);
+long sys_rt_sigsuspend(const uint64_t __user *mask, uint32_t sigsetsize);
+long sys_signal(int sig, uint32_t handler);
+long sys_tgkill(pid_t tgid, pid_t tid, int sig);
+
+/* kernel/proc/cred.c */
+long sys_getuid(void);
+long sys_geteuid(void);
+long sys_getgid(void);
+long sys_getegid(void);
+long sys_setuid(uid_t uid);
+long sys_setgid(gid_t gid);
+long sys_setresuid(uid_t r, uid_t e, uid_t s);
+long sys_setresgid(gid_t r, gid_t e, gid_t s);
+long sys_getresuid(uid_t __user *r, uid_t __user *e, uid_t __user *s);
+long sys_getresgid(gid_t __user *r, gid_t __user *e, gid_t __user *s);
+long sys_setreuid(uid_t r, uid_t e);
+long sys_setregid(gid_t r, gid_t e);
+long sys_getgroups(int size, gid_t __user *list);
+long sys_setgroups(int size, const gid_t __user *list);
+
+/* kernel/sys.c */
+long sys_brk(uint32_t addr);
+long sys_time(int32_t __user *t);
+long sys_clock_gettime(int clk, void __user *ts);
+long sys_clock_gettime64(int clk, void __user *ts);
+long sys_clock_getres(int clk, void __user *ts);
+long sys_gettimeofday(void __user *tv, void __user *tz);
+long sys_nanosleep(const void __user *req, void __user *rem);
+long sys_clock_nanosleep64(int clk, int flags, const void __user *req, void __user *rem);
+long sys_sched_yield(void);
+long sys_uname(void __user *buf);
+long sys_sysinfo(void __user *info);
+long sys_set_thread_area(void __user *u_info);
+long sys_set_tid_address(uint32_t tidptr);
+long sys_gettid(void);
+long sys_reboot(uint32_t magic1, uint32_t magic2, uint32_t cmd, void __user *arg);
+long sys_umask(uint32_t mask);
+long sys_getpgrp(void);
+long sys_agora_meminfo(void __user *buf);
+long sys_agora_vmmap(pid_t pid, void __user *buf, uint32_t size);
+
+/* kernel/ipc/shm.c */
+long sys_shmget(int32_t key, uint32_t size, int shmflg);
+long sys_shmat(int shmid, uint32_t shmaddr, int shmflg);
+long sys_shmdt(uint32_t shmaddr);
+long sys_shmctl(int shmid, int cmd, void __user *buf);
+
+#endif

@@ -1,0 +1,104 @@
+/*
+ * vm.h: address spaces, their page tables and their regions.
+ *
+ * The kernel half (0xC0000000 and up) is the same in every address space:
+ * its page tables are made once at boot and every page directory points at
+ * them. The user half is described by a sorted list of regions; the page
+ * tables are only a cache of it, filled by page faults.
+ *
+ * vm owns regions and page tables. It knows shm only through
+ * shm_region_open/shm_region_close and shm_frame (kernel/ipc/shm.h).
+ */
+#ifndef KERNEL_VM_H
+#define KERNEL_VM_H
+
+#include <kernel/types.h>
+
+#define VM_READ  0x1        /* same values as PROT_READ/WRITE/EXEC */
+#define VM_WRITE 0x2
+#define VM_EXEC  0x4
+
+enum vm_kind {
+    VM_ANON,                /* zero-filled private memory: bss, data copies */
+    VM_HEAP,                /* brk area, zero-filled, private */
+    VM_STACK,               /* user stack, zero-filled, private */
+    VM_SHM,                 /* an attachment of a shm segment */
+};
+
+struct shm_segment;
+
+struct vm_region {
+    vaddr_t start, end;                 /* page aligned, [start, end) */
+    uint32_t prot;                      /* VM_READ | VM_WRITE | VM_EXEC */
+    enum vm_kind kind;
+    struct shm_segment *seg;            /* VM_SHM: the segment */
+    uint32_t seg_pgoff;                 /* VM_SHM: segment page at start */
+    struct vm_region *next;             /* sorted by start */
+};
+
+struct vm_space {
+    pde_t *pgdir;                       /* kernel virtual address */
+    paddr_t pgdir_pa;
+    struct vm_region *regions;
+    vaddr_t heap_start, brk;            /* brk() area */
+};
+
+/* Boot: build the kernel page tables (direct map, heap, kmap window). */
+void vm_init(void);
+/* Map the framebuffer at FB_BASE (write-combining not used); returns the va. */
+void *vm_map_framebuffer(paddr_t pa, uint32_t size);
+
+/* Reach any physical frame: the direct map, or a temporary window slot. */
+void *kmap(paddr_t pa);
+void kunmap(void *va);
+/* A zeroed frame with count 1, or 0 when memory is out. */
+paddr_t vm_alloc_zeroed_frame(void);
+
+/* Map a frame into the kernel heap or stack area; the mapping takes over
+ * the caller's reference, and vm_kernel_unmap drops it. */
+int vm_kernel_map(vaddr_t va, paddr_t pa);
+void vm_kernel_unmap(vaddr_t va);
+
+/* An 8 KiB kernel stack with an unmapped guard page below; returns its
+ * top, or 0 when out of memory or slots. */
+vaddr_t kstack_alloc(void);
+void kstack_free(vaddr_t top);
+bool vm_is_kstack_guard(vaddr_t va);
+
+struct vm_space *vm_space_create(void);
+void vm_space_destroy(struct vm_space *vs);    /* closes every region */
+void vm_space_activate(struct vm_space *vs);
+/* Duplicate for fork: private pages copied, shm regions shared. */
+struct vm_space *vm_space_fork(struct vm_space *src);
+
+/* Page-level primitives. A mapping holds one reference on its frame. */
+int vm_map_page(struct vm_space *vs, vaddr_t va, paddr_t pa, uint32_t prot);
+void vm_unmap_page(struct vm_space *vs, vaddr_t va);
+/* Translate va; returns the PTE (0 if not mapped). */
+pte_t vm_lookup_pte(struct vm_space *vs, vaddr_t va);
+
+/* Regions. */
+struct vm_region *vm_region_find(struct vm_space *vs, vaddr_t va);
+/* True if [start, end) intersects no region. */
+bool vm_range_free(struct vm_space *vs, vaddr_t start, vaddr_t end);
+int vm_region_add(struct vm_space *vs, vaddr_t start, vaddr_t end, uint32_t prot,
+                  enum vm_kind kind, struct vm_region **out);
+/* Remove one region: unmap its pages, close it (shm). */
+void vm_region_remove(struct vm_space *vs, struct vm_region *r);
+/* Remove [start, end) from the address space, splitting regions that
+ * straddle its ends (SHM_REMAP). 0 or -ENOMEM. */
+int vm_unmap_range(struct vm_space *vs, vaddr_t start, vaddr_t end);
+/* Describe up to max regions for vmmap; returns how many exist. */
+struct agora_region;
+int vm_describe(struct vm_space *vs, struct agora_region *out, int max);
+/* Highest hole of size bytes in [low, high), or 0 if none. */
+vaddr_t vm_find_hole(struct vm_space *vs, uint32_t size, vaddr_t low, vaddr_t high);
+
+/* Resolve a fault at va (write: a write access). 0, or -EFAULT when the
+ * access is not allowed by any region. */
+int vm_fault(struct vm_space *vs, vaddr_t va, bool write);
+
+/* brk(2): returns the new break, or the old one if it cannot move. */
+vaddr_t vm_brk(struct vm_space *vs, vaddr_t new_brk);
+
+#endif

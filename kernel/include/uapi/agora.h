@@ -1,0 +1,37 @@
+/*
+ * uapi/agora.h: agora's own system calls, numbered above Linux's range so
+ * they never collide with a Linux call. Used by /bin/vmmap and the tests.
+ */
+#ifndef AGORA_UAPI_AGORA_H
+#define AGORA_UAPI_AGORA_H
+
+#include <stdint.h>
+
+#define AGORA_NR_meminfo 500    /* meminfo(struct agora_meminfo *) */
+#define AGORA_NR_vmmap   501    /* vmmap(pid, struct agora_region *buf, count) -> n */
+
+struct agora_meminfo {
+    uint32_t total_frames;      /* frames the allocator manages */
+    uint32_t free_frames;
+    uint32_t kheap_bytes;       /* bytes in allocated kernel-heap blocks */
+    uint32_t nprocs;
+    uint32_t shm_segments;      /* segments that exist (ids in use) */
+    uint32_t shm_frames;        /* frames held by segments */
+};
+
+#define AGORA_REGION_ANON  0
+#define AGORA_REGION_HEAP  1
+#define AGORA_REGION_STACK 2
+#define AGORA_REGION_SHM   3
+#define AGORA_REGION_FRAMES 16
+
+struct agora_region {
+    uint32_t start, end;        /* [start, end), page aligned */
+    uint32_t prot;              /* PROT_READ | PROT_WRITE | PROT_EXEC */
+    uint32_t kind;              /* AGORA_REGION_* */
+    int32_t shmid;              /* the segment's id for shm regions, else -1 */
+    uint32_t pages_present;     /* pages with a page-table entry now */
+    uint32_t frames[AGORA_REGION_FRAMES];   /* physical address of the first pages, 0 if absent */
+};
+
+#endif

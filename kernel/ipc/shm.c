@@ -1,0 +1,504 @@
+/*
+ * shm.c: System V shared memory with Linux semantics: shmget, shmat, shmdt
+ * and shmctl (Linux i386 syscalls 395-398).
+ *
+ * This file is the policy: keys, ids, permissions, times and lifetime. The
+ * mechanism is kernel/mm: a segment owns an array of frames, filled on the
+ * first touch of each page (shm_frame, called by the page-fault handler),
+ * and an attachment is a VM_SHM region of the process's address space.
+ *
+ * Lifetime. A segment lives while it has an id (until IPC_RMID) or any
+ * attachment. nattch counts the VM_SHM regions that map the segment, and
+ * changes only in shm_region_open (shmat, fork) and shm_region_close
+ * (shmdt, exit, exec, SHM_REMAP); the last close of a segment marked
+ * SHM_DEST destroys it and frees its frames. Every frame of a segment is
+ * held once by the segment and once by every page-table entry mapping it,
+ * so a frame goes back to the allocator only when nobody can reach it.
+ *
+ * Ids. id = seq * SHM_SEQ_MULTIPLIER + slot. Slots are handed out
+ * cyclically, and seq grows each time the search wraps, so a stale id
+ * (its segment gone, its slot reused) fails the seq check with EINVAL.
+ * Keys are found through a small hash table, so shmget's cost does not
+ * grow with the number of segments.
+ *
+ * Error order follows Linux (ipc/shm.c, ipc/util.c) call by call; each
+ * handler lists its checks in that order.
+ */
+#include <kernel/shm.h>
+#include <kernel/syscall.h>
+#include <kernel/proc.h>
+#include <kernel/vm.h>
+#include <kernel/pmm.h>
+#include <kernel/kheap.h>
+#include <kernel/uaccess.h>
+#include <kernel/console.h>
+#include <arch/memlayout.h>
+#include <uapi/errno.h>
+#include <uapi/ipc.h>
+#include <uapi/shm.h>
+#include <string.h>
+
+int64_t time_now_seconds(void);
+
+#define SHM_SEQ_MULTIPLIER 32768        /* Linux's IPCMNI: id = seq * this + slot */
+#define KEY_BUCKETS 256
+
+struct shm_segment {
+    int32_t key;                        /* IPC_PRIVATE once removed */
+    int slot;
+    uint16_t seq;
+    uint16_t mode;                      /* 0777 bits | SHM_DEST | SHM_LOCKED */
+    uid_t uid, cuid;
+    gid_t gid, cgid;
+    uint32_t segsz;                     /* bytes, exactly as requested */
+    uint32_t npages;
+    paddr_t *frames;                    /* npages entries, made on first touch */
+    uint32_t nframes;                   /* frames allocated so far (rss) */
+    uint32_t nattch;
+    pid_t cpid, lpid;
+    int64_t atime, dtime, ctime;
+    struct shm_segment *hash_next;      /* key chain; not hashed when private */
+};
+
+static struct shm_segment *slots[SHMMNI];
+static struct shm_segment *key_hash[KEY_BUCKETS];
+static int nsegments;                   /* ids in use */
+static int last_slot = -1;              /* cyclic slot allocation */
+static uint16_t next_seq;
+static uint32_t shm_tot;                /* pages of all segments */
+static uint32_t shm_rss;                /* frames allocated to segments */
+static uint32_t shmall;                 /* limit on shm_tot, in pages */
+static uint32_t shmmax;                 /* limit on one segment, in bytes */
+
+void shm_init(void)
+{
+    /* Bounded by physical memory: all of it, in pages and in bytes. */
+    shmall = pmm_total_frames();
+    shmmax = shmall > (0xFFFFFFFFu >> PAGE_SHIFT) ? 0xFFFFF000u : shmall << PAGE_SHIFT;
+    printk("shm: SHMMNI %d, SHMMAX %u bytes, SHMALL %u pages\n", SHMMNI, shmmax, shmall);
+}
+
+static int seg_id(const struct shm_segment *seg)
+{
+    return seg->seq * SHM_SEQ_MULTIPLIER + seg->slot;
+}
+
+static unsigned key_bucket(int32_t key)
+{
+    uint32_t k = (uint32_t)key * 2654435761u;
+    return k >> 24;
+}
+
+static struct shm_segment *find_key(int32_t key)
+{
+    for (struct shm_segment *s = key_hash[key_bucket(key)]; s; s = s->hash_next)
+        if (s->key == key)
+            return s;
+    return NULL;
+}
+
+static void unhash_key(struct shm_segment *seg)
+{
+    struct shm_segment **pp = &key_hash[key_bucket(seg->key)];
+    while (*pp && *pp != seg)
+        pp = &(*pp)->hash_next;
+    if (*pp)
+        *pp = seg->hash_next;
+    seg->hash_next = NULL;
+}
+
+/* The segment with this id, or NULL (free slot, or a stale sequence). */
+static struct shm_segment *find_id(int id)
+{
+    if (id < 0 || id % SHM_SEQ_MULTIPLIER >= SHMMNI)
+        return NULL;
+    struct shm_segment *seg = slots[id % SHM_SEQ_MULTIPLIER];
+    return seg && seg_id(seg) == id ? seg : NULL;
+}
+
+/* Linux's ipcperms: the access asked for is the union of the three
+ * triplets of flag; the triplet granted is owner's, group's or other's;
+ * root passes. 0 or -EACCES. */
+static int check_perm(const struct shm_segment *seg, int flag)
+{
+    uint32_t requested = ((flag >> 6) | (flag >> 3) | flag) & 7;
+    uint32_t granted = seg->mode;
+    if (current->euid == seg->cuid || current->euid == seg->uid)
+        granted >>= 6;
+    else if (proc_in_group(current, seg->cgid) || proc_in_group(current, seg->gid))
+        granted >>= 3;
+    if ((requested & ~granted & 7) && !proc_is_root(current))
+        return -EACCES;
+    return 0;
+}
+
+/* IPC_SET, IPC_RMID, SHM_LOCK: owner, creator or root. 0 or -EPERM. */
+static int check_owner(const struct shm_segment *seg)
+{
+    if (current->euid == seg->uid || current->euid == seg->cuid || proc_is_root(current))
+        return 0;
+    return -EPERM;
+}
+
+static void destroy(struct shm_segment *seg)
+{
+    assert(seg->nattch == 0);
+    if (seg->key != IPC_PRIVATE)
+        unhash_key(seg);
+    slots[seg->slot] = NULL;
+    nsegments--;
+    if (seg->frames) {
+        for (uint32_t i = 0; i < seg->npages; i++)
+            if (seg->frames[i])
+                pmm_unref(seg->frames[i]);
+        kfree(seg->frames);
+    }
+    shm_rss -= seg->nframes;
+    shm_tot -= seg->npages;
+    kfree(seg);
+}
+
+void shm_region_open(struct shm_segment *seg)
+{
+    seg->nattch++;
+    seg->atime = time_now_seconds();
+    seg->lpid = current->pid;
+}
+
+void shm_region_close(struct shm_segment *seg)
+{
+    assert(seg->nattch > 0);
+    seg->nattch--;
+    seg->dtime = time_now_seconds();
+    seg->lpid = current->pid;
+    if (seg->nattch == 0 && (seg->mode & SHM_DEST))
+        destroy(seg);
+}
+
+paddr_t shm_frame(struct shm_segment *seg, uint32_t idx)
+{
+    assert(idx < seg->npages);
+    if (!seg->frames) {
+        seg->frames = kzalloc(seg->npages * sizeof(paddr_t));
+        if (!seg->frames)
+            return 0;
+    }
+    if (!seg->frames[idx]) {
+        paddr_t pa = vm_alloc_zeroed_frame();
+        if (!pa)
+            return 0;
+        seg->frames[idx] = pa;          /* the segment's own reference */
+        seg->nframes++;
+        shm_rss++;
+    }
+    return seg->frames[idx];
+}
+
+int shm_segment_id(const struct shm_segment *seg)
+{
+    return seg_id(seg);
+}
+
+/* ---- shmget -------------------------------------------------------------- */
+
+static long newseg(int32_t key, uint32_t size, int shmflg)
+{
+    if (size < SHMMIN || size > shmmax)
+        return -EINVAL;
+    uint32_t npages = (uint32_t)(((uint64_t)size + PAGE_SIZE - 1) >> PAGE_SHIFT);
+    if (shm_tot + npages < shm_tot || shm_tot + npages > shmall)
+        return -ENOSPC;
+    if (nsegments >= SHMMNI)
+        return -ENOSPC;
+    struct shm_segment *seg = kzalloc(sizeof(*seg));
+    if (!seg)
+        return -ENOMEM;
+    int slot = last_slot;
+    do {
+        slot = (slot + 1) % SHMMNI;
+        if (slot == 0 && last_slot >= 0)
+            next_seq = (uint16_t)((next_seq + 1) % (0x7FFFFFFF / SHM_SEQ_MULTIPLIER));
+    } while (slots[slot]);
+    last_slot = slot;
+    seg->slot = slot;
+    seg->seq = next_seq;
+    seg->key = key;
+    seg->mode = (uint16_t)(shmflg & 0777);
+    seg->uid = seg->cuid = current->euid;
+    seg->gid = seg->cgid = current->egid;
+    seg->segsz = size;
+    seg->npages = npages;
+    seg->cpid = current->pid;
+    seg->ctime = time_now_seconds();
+    slots[slot] = seg;
+    nsegments++;
+    shm_tot += npages;
+    if (key != IPC_PRIVATE) {
+        unsigned b = key_bucket(key);
+        seg->hash_next = key_hash[b];
+        key_hash[b] = seg;
+    }
+    return seg_id(seg);
+}
+
+long sys_shmget(int32_t key, uint32_t size, int shmflg)
+{
+    if (key == IPC_PRIVATE)
+        return newseg(key, size, shmflg);
+    struct shm_segment *seg = find_key(key);
+    if (!seg)
+        return (shmflg & IPC_CREAT) ? newseg(key, size, shmflg) : -ENOENT;
+    if ((shmflg & IPC_CREAT) && (shmflg & IPC_EXCL))
+        return -EEXIST;
+    if (size > seg->segsz)
+        return -EINVAL;
+    int err = check_perm(seg, shmflg);
+    return err < 0 ? err : seg_id(seg);
+}
+
+/* ---- shmat / shmdt ------------------------------------------------------- */
+
+long sys_shmat(int shmid, uint32_t shmaddr, int shmflg)
+{
+    /* Linux checks the id's sign, then the address, before the lookup. */
+    if (shmid < 0)
+        return -EINVAL;
+    vaddr_t addr = shmaddr;
+    if (addr) {
+        if (addr & (SHMLBA - 1)) {
+            if (!(shmflg & SHM_RND))
+                return -EINVAL;
+            addr &= ~(uint32_t)(SHMLBA - 1);
+            if (!addr && (shmflg & SHM_REMAP))
+                return -EINVAL;
+        }
+        if (!addr)
+            return -EINVAL;             /* agora never maps page 0 (see docs/shm.md) */
+    } else if (shmflg & SHM_REMAP) {
+        return -EINVAL;
+    }
+    int acc = (shmflg & SHM_RDONLY) ? 0444 : 0666;
+    uint32_t prot = VM_READ | ((shmflg & SHM_RDONLY) ? 0 : VM_WRITE);
+    if (shmflg & SHM_EXEC) {
+        acc |= 0111;
+        prot |= VM_EXEC;
+    }
+    struct shm_segment *seg = find_id(shmid);
+    if (!seg)
+        return -EINVAL;
+    int err = check_perm(seg, acc);
+    if (err < 0)
+        return err;
+
+    struct vm_space *vs = current->vm;
+    uint32_t size = seg->npages << PAGE_SHIFT;
+    if (addr) {
+        if (addr + size < addr || addr + size > USER_TOP || addr < USER_BASE)
+            return -EINVAL;
+        if (!vm_range_free(vs, addr, addr + size)) {
+            if (!(shmflg & SHM_REMAP))
+                return -EINVAL;
+            if ((err = vm_unmap_range(vs, addr, addr + size)) < 0)
+                return err;
+        }
+    } else {
+        addr = vm_find_hole(vs, size, ALIGN_UP(vs->brk, PAGE_SIZE), SHM_AREA_TOP);
+        if (!addr)
+            return -ENOMEM;
+    }
+    struct vm_region *r;
+    if ((err = vm_region_add(vs, addr, addr + size, prot, VM_SHM, &r)) < 0)
+        return err;
+    r->seg = seg;
+    r->seg_pgoff = 0;
+    shm_region_open(seg);
+    return (long)addr;
+}
+
+long sys_shmdt(uint32_t shmaddr)
+{
+    if (shmaddr & (PAGE_SIZE - 1))
+        return -EINVAL;
+    struct vm_space *vs = current->vm;
+    /* Find the attachment whose page 0 is (or was) mapped at shmaddr: a
+     * piece of it whose offset in the segment matches its distance. */
+    struct shm_segment *seg = NULL;
+    for (struct vm_region *r = vs->regions; r; r = r->next) {
+        if (r->kind == VM_SHM && r->start >= shmaddr &&
+            r->start - shmaddr == r->seg_pgoff << PAGE_SHIFT) {
+            seg = r->seg;
+            break;
+        }
+    }
+    if (!seg)
+        return -EINVAL;
+    vaddr_t end = shmaddr + (seg->npages << PAGE_SHIFT);
+    for (struct vm_region *r = vs->regions, *next; r && r->start < end; r = next) {
+        next = r->next;
+        if (r->kind == VM_SHM && r->seg == seg && r->start >= shmaddr &&
+            r->start - shmaddr == r->seg_pgoff << PAGE_SHIFT)
+            vm_region_remove(vs, r);
+    }
+    return 0;
+}
+
+/* ---- shmctl -------------------------------------------------------------- */
+
+static void fill_stat(const struct shm_segment *seg, struct shmid64_ds *ds)
+{
+    memset(ds, 0, sizeof(*ds));
+    ds->shm_perm.key = seg->key;
+    ds->shm_perm.uid = seg->uid;
+    ds->shm_perm.gid = seg->gid;
+    ds->shm_perm.cuid = seg->cuid;
+    ds->shm_perm.cgid = seg->cgid;
+    ds->shm_perm.mode = seg->mode;
+    ds->shm_perm.seq = seg->seq;
+    ds->shm_segsz = seg->segsz;
+    ds->shm_atime = (uint32_t)seg->atime;
+    ds->shm_atime_high = (uint32_t)((uint64_t)seg->atime >> 32);
+    ds->shm_dtime = (uint32_t)seg->dtime;
+    ds->shm_dtime_high = (uint32_t)((uint64_t)seg->dtime >> 32);
+    ds->shm_ctime = (uint32_t)seg->ctime;
+    ds->shm_ctime_high = (uint32_t)((uint64_t)seg->ctime >> 32);
+    ds->shm_cpid = seg->cpid;
+    ds->shm_lpid = seg->lpid;
+    ds->shm_nattch = seg->nattch;
+}
+
+static int highest_slot(void)
+{
+    for (int i = SHMMNI - 1; i >= 0; i--)
+        if (slots[i])
+            return i;
+    return 0;
+}
+
+static long shmctl_info(int cmd, void __user *buf)
+{
+    if (cmd == IPC_INFO) {
+        struct shminfo64 info = {
+            .shmmax = shmmax, .shmmin = SHMMIN, .shmmni = SHMMNI,
+            .shmseg = SHMSEG, .shmall = shmall,
+        };
+        if (copyout(buf, &info, sizeof(info)) < 0)
+            return -EFAULT;
+    } else {
+        struct shm_info info = {
+            .used_ids = nsegments, .shm_tot = shm_tot, .shm_rss = shm_rss,
+        };
+        if (copyout(buf, &info, sizeof(info)) < 0)
+            return -EFAULT;
+    }
+    return highest_slot();
+}
+
+static long shmctl_stat(int shmid, int cmd, void __user *buf)
+{
+    struct shm_segment *seg;
+    if (cmd == IPC_STAT) {
+        seg = find_id(shmid);
+    } else {                            /* SHM_STAT, SHM_STAT_ANY: shmid is a slot */
+        seg = shmid < SHMMNI ? slots[shmid] : NULL;
+    }
+    if (!seg)
+        return -EINVAL;
+    if (cmd != SHM_STAT_ANY) {
+        int err = check_perm(seg, 0444);
+        if (err < 0)
+            return err;
+    }
+    struct shmid64_ds ds;
+    fill_stat(seg, &ds);
+    if (copyout(buf, &ds, sizeof(ds)) < 0)
+        return -EFAULT;
+    return cmd == IPC_STAT ? 0 : seg_id(seg);
+}
+
+static long shmctl_set(int shmid, void __user *buf)
+{
+    struct shmid64_ds ds;
+    if (copyin(&ds, buf, sizeof(ds)) < 0)      /* Linux: before the lookup */
+        return -EFAULT;
+    struct shm_segment *seg = find_id(shmid);
+    if (!seg)
+        return -EINVAL;
+    int err = check_owner(seg);
+    if (err < 0)
+        return err;
+    if (ds.shm_perm.uid == (uint32_t)-1 || ds.shm_perm.gid == (uint32_t)-1)
+        return -EINVAL;
+    seg->uid = ds.shm_perm.uid;
+    seg->gid = ds.shm_perm.gid;
+    seg->mode = (uint16_t)((seg->mode & ~0777) | (ds.shm_perm.mode & 0777));
+    seg->ctime = time_now_seconds();
+    return 0;
+}
+
+static long shmctl_rmid(int shmid)
+{
+    struct shm_segment *seg = find_id(shmid);
+    if (!seg)
+        return -EINVAL;
+    int err = check_owner(seg);
+    if (err < 0)
+        return err;
+    if (seg->nattch == 0) {
+        destroy(seg);
+        return 0;
+    }
+    /* Attached: mark it, and take its key away so nobody finds it again.
+     * The id keeps working until the last detach destroys it. */
+    seg->mode |= SHM_DEST;
+    if (seg->key != IPC_PRIVATE) {
+        unhash_key(seg);
+        seg->key = IPC_PRIVATE;
+    }
+    return 0;
+}
+
+static long shmctl_lock(int shmid, int cmd)
+{
+    struct shm_segment *seg = find_id(shmid);
+    if (!seg)
+        return -EINVAL;
+    int err = check_owner(seg);
+    if (err < 0)
+        return err;
+    if (cmd == SHM_LOCK)
+        seg->mode |= SHM_LOCKED;        /* agora never swaps: a mark only */
+    else
+        seg->mode &= ~SHM_LOCKED;
+    return 0;
+}
+
+long sys_shmctl(int shmid, int cmd, void __user *buf)
+{
+    if (cmd < 0 || shmid < 0)
+        return -EINVAL;
+    switch (cmd) {
+    case IPC_INFO:
+    case SHM_INFO:
+        return shmctl_info(cmd, buf);
+    case IPC_STAT:
+    case SHM_STAT:
+    case SHM_STAT_ANY:
+        return shmctl_stat(shmid, cmd, buf);
+    case IPC_SET:
+        return shmctl_set(shmid, buf);
+    case IPC_RMID:
+        return shmctl_rmid(shmid);
+    case SHM_LOCK:
+    case SHM_UNLOCK:
+        return shmctl_lock(shmid, cmd);
+    default:
+        return -EINVAL;
+    }
+}
+
+/* Counts for meminfo and the tests. */
+void shm_counts(uint32_t *segments, uint32_t *frames)
+{
+    *segments = (uint32_t)nsegments;
+    *frames = shm_rss;
+}

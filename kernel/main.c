@@ -1,0 +1,91 @@
+/*
+ * main.c: the boot sequence. boot/boot.S calls kmain with paging on (the
+ * boot mapping) and the Multiboot2 information's physical address.
+ *
+ *   serial -> Multiboot2 info copied -> GDT/IDT/PIC -> frames -> page
+ *   tables -> heap -> screen console -> banner -> timer, input -> ramfs ->
+ *   shm -> self-tests (with "selftest") -> /bin/init
+ */
+#include <kernel/boot.h>
+#include <kernel/console.h>
+#include <kernel/pmm.h>
+#include <kernel/vm.h>
+#include <kernel/kheap.h>
+#include <kernel/sched.h>
+#include <kernel/proc.h>
+#include <kernel/fs.h>
+#include <kernel/shm.h>
+#include <kernel/selftest.h>
+#include <arch/arch.h>
+#include <arch/memlayout.h>
+#include <string.h>
+
+void time_init(void);
+
+static void screen_init(void)
+{
+    struct fb_info *fb = &boot_info.fb;
+    uint64_t fb_bytes = (uint64_t)fb->pitch * fb->height;
+    if (boot_info.has_fb && fb->pa + fb_bytes <= 0x100000000ull) {
+        fb->va = vm_map_framebuffer((paddr_t)fb->pa, (uint32_t)fb_bytes);
+        console_init_screen(fb);
+    } else if (!boot_info.uefi) {
+        console_init_screen(NULL);      /* BIOS text mode */
+    }
+}
+
+static void banner(void)
+{
+    printk("\nagora 0.1: a teaching kernel for System V shared memory (i686)\n");
+    printk("firmware: %s%s, loader: %s\n", boot_info.uefi ? "UEFI" : "BIOS",
+           boot_info.uefi ? (boot_info.uefi32 ? " (ia32)" : " (x86_64)") : "",
+           boot_info.loader[0] ? boot_info.loader : "unknown");
+    printk("command line: %s\n", boot_info.cmdline);
+    printk("memory: %u MiB usable RAM, %u KiB free\n",
+           pmm_total_frames() / 256, pmm_free_frames() * 4);
+    if (boot_info.has_fb && console_screen_name()[0] == 'f')
+        printk("console: serial + framebuffer %ux%ux%u\n",
+               boot_info.fb.width, boot_info.fb.height, boot_info.fb.bpp);
+    else
+        printk("console: serial + %s\n", console_screen_name());
+}
+
+void kmain(uint32_t magic, paddr_t mbi_pa);
+void kmain(uint32_t magic, paddr_t mbi_pa)
+{
+    serial_init();
+    if (bootinfo_parse(magic, mbi_pa) < 0)
+        panic("not started by a Multiboot2 loader (magic %08x)", magic);
+    arch_init_cpu();
+    pmm_init(&boot_info);
+    vm_init();
+    kheap_init();
+    screen_init();
+    banner();
+
+    time_init();
+    arch_init_timer(HZ);
+    arch_init_input();
+    if (boot_info.nmodules < 1)
+        panic("no initrd: GRUB must load initrd.tar as a module");
+    ramfs_init(P2V(boot_info.modules[0].start), P2V(boot_info.modules[0].end));
+    shm_init();
+
+    if (boot_has_arg("selftest"))
+        selftest_run();
+
+    /* init gets the command-line words as its arguments, as on Linux. */
+    static char words[BOOT_CMDLINE_MAX];
+    static const char *argv[17] = { "/bin/init" };
+    memcpy(words, boot_info.cmdline, sizeof(words));
+    int argc = 1;
+    for (char *p = words; *p && argc < 16;) {
+        while (*p == ' ')
+            *p++ = '\0';
+        if (*p)
+            argv[argc++] = p;
+        while (*p && *p != ' ')
+            p++;
+    }
+    proc_start_init(argv);
+}

@@ -1,0 +1,107 @@
+/*
+ * uaccess.c: copyin, copyout and copyinstr, the only code that touches user
+ * memory. Nothing here dereferences a user address: each page is checked
+ * against the address space (faulted in through its region if it is not
+ * present yet, exactly as the user's own access would be) and the bytes are
+ * copied through the kernel's mapping of the frame. A bad pointer therefore
+ * costs -EFAULT, never a kernel fault, and CR0.WP is irrelevant here because
+ * a read-only page is refused before any byte is written.
+ */
+#include <kernel/uaccess.h>
+#include <kernel/vm.h>
+#include <kernel/proc.h>
+#include <arch/mmu.h>
+#include <uapi/errno.h>
+#include <string.h>
+
+static bool range_ok(vaddr_t va, size_t n)
+{
+    return va >= USER_BASE && va + n >= va && va + n <= USER_TOP;
+}
+
+/* The frame behind user page va, faulted in if needed; 0 if not allowed. */
+static paddr_t user_frame(struct vm_space *vs, vaddr_t va, bool write)
+{
+    pte_t pte = vm_lookup_pte(vs, va);
+    if (!(pte & PTE_P)) {
+        if (vm_fault(vs, va, write) < 0)
+            return 0;
+        pte = vm_lookup_pte(vs, va);
+    }
+    if (!(pte & PTE_P) || !(pte & PTE_U) || (write && !(pte & PTE_W)))
+        return 0;
+    return PTE_ADDR(pte);
+}
+
+/* Copy n bytes between kernel buffer kbuf and user range va. */
+static int copy_user(struct vm_space *vs, vaddr_t va, void *kbuf, size_t n, bool to_user)
+{
+    if (n == 0)
+        return 0;
+    if (!vs || !range_ok(va, n))
+        return -EFAULT;
+    char *k = kbuf;
+    while (n > 0) {
+        size_t off = va & (PAGE_SIZE - 1);
+        size_t chunk = MIN(n, PAGE_SIZE - off);
+        paddr_t pa = user_frame(vs, va, to_user);
+        if (!pa)
+            return -EFAULT;
+        char *p = kmap(pa);
+        if (to_user)
+            memcpy(p + off, k, chunk);
+        else
+            memcpy(k, p + off, chunk);
+        kunmap(p);
+        va += chunk;
+        k += chunk;
+        n -= chunk;
+    }
+    return 0;
+}
+
+int vm_copyout(struct vm_space *vs, vaddr_t dst, const void *src, size_t n)
+{
+    return copy_user(vs, dst, (void *)src, n, true);
+}
+
+int vm_copyin(struct vm_space *vs, void *dst, vaddr_t src, size_t n)
+{
+    return copy_user(vs, src, dst, n, false);
+}
+
+int copyin(void *dst, const void __user *src, size_t n)
+{
+    return copy_user(current ? current->vm : NULL, (vaddr_t)src, dst, n, false);
+}
+
+int copyout(void __user *dst, const void *src, size_t n)
+{
+    return copy_user(current ? current->vm : NULL, (vaddr_t)dst, (void *)src, n, true);
+}
+
+int copyinstr(char *dst, const char __user *src, size_t max)
+{
+    vaddr_t va = (vaddr_t)src;
+    struct vm_space *vs = current ? current->vm : NULL;
+    if (!vs)
+        return -EFAULT;
+    for (size_t i = 0; i < max;) {
+        if (!range_ok(va + i, 1))
+            return -EFAULT;
+        paddr_t pa = user_frame(vs, va + i, false);
+        if (!pa)
+            return -EFAULT;
+        size_t off = (va + i) & (PAGE_SIZE - 1);
+        const char *p = kmap(pa);
+        for (; off < PAGE_SIZE && i < max; off++, i++) {
+            dst[i] = p[off];
+            if (dst[i] == '\0') {
+                kunmap((void *)p);
+                return (int)i;
+            }
+        }
+        kunmap((void *)p);
+    }
+    return -ENAMETOOLONG;
+}

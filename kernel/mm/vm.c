@@ -1,0 +1,279 @@
+/*
+ * vm.c: page tables. The kernel's own mappings (direct map of RAM, kernel
+ * heap, framebuffer, temporary-map window) are built once by vm_init and
+ * shared by every address space; user mappings are made and removed one
+ * page at a time by vm_map_page/vm_unmap_page, each mapping holding one
+ * reference on its frame.
+ */
+#include <kernel/vm.h>
+#include <kernel/pmm.h>
+#include <kernel/kheap.h>
+#include <kernel/console.h>
+#include <arch/arch.h>
+#include <arch/mmu.h>
+#include <uapi/errno.h>
+#include <string.h>
+
+static pde_t *kernel_pgdir;
+static paddr_t kernel_pgdir_pa;
+static pte_t *kmap_pt;                  /* the page table of the kmap window */
+static struct vm_space *active;         /* whose user half is in CR3 */
+static int nspaces;                     /* address spaces alive */
+
+static pte_t *alloc_table(void)
+{
+    paddr_t pa = pmm_alloc_kframe();
+    if (!pa)
+        return NULL;
+    pte_t *t = P2V(pa);
+    memset(t, 0, PAGE_SIZE);
+    return t;
+}
+
+/* Give the kernel page directory a table for every PDE in [va, va + size). */
+static void kernel_tables(vaddr_t va, uint32_t size)
+{
+    for (uint32_t i = PDX(va); i <= PDX(va + size - 1); i++) {
+        if (kernel_pgdir[i] & PTE_P)
+            continue;
+        pte_t *t = alloc_table();
+        if (!t)
+            panic("vm: out of memory for kernel page tables");
+        kernel_pgdir[i] = V2P(t) | PTE_P | PTE_W;
+    }
+}
+
+static pte_t *kernel_pte(vaddr_t va)
+{
+    pde_t pde = kernel_pgdir[PDX(va)];
+    assert(pde & PTE_P);
+    return (pte_t *)P2V(PTE_ADDR(pde)) + PTX(va);
+}
+
+void vm_init(void)
+{
+    kernel_pgdir = alloc_table();
+    if (!kernel_pgdir)
+        panic("vm: no frame for the kernel page directory");
+    kernel_pgdir_pa = V2P(kernel_pgdir);
+
+    paddr_t limit = pmm_direct_limit();
+    kernel_tables(KERNEL_BASE, limit);
+    for (paddr_t pa = 0; pa < limit; pa += PAGE_SIZE)
+        *kernel_pte(KERNEL_BASE + pa) = pa | PTE_P | PTE_W | PTE_G;
+    kernel_tables(KHEAP_BASE, KHEAP_MAX);
+    kernel_tables(KSTACK_BASE, KSTACK_SLOTS * KSTACK_SLOT);
+    kernel_tables(KMAP_BASE, KMAP_SLOTS * PAGE_SIZE);
+    kmap_pt = kernel_pte(KMAP_BASE);
+    arch_switch_pgdir(kernel_pgdir_pa);
+}
+
+void *vm_map_framebuffer(paddr_t pa, uint32_t size)
+{
+    assert(nspaces == 0);               /* kernel PDEs are copied at create */
+    size = ALIGN_UP(size + (pa & (PAGE_SIZE - 1)), PAGE_SIZE);
+    if (size > FB_MAX)
+        size = FB_MAX;
+    kernel_tables(FB_BASE, size);
+    for (uint32_t off = 0; off < size; off += PAGE_SIZE)
+        *kernel_pte(FB_BASE + off) = (ALIGN_DOWN(pa, PAGE_SIZE) + off) | PTE_P | PTE_W | PTE_PWT;
+    arch_flush_tlb_all();
+    return (void *)(FB_BASE + (pa & (PAGE_SIZE - 1)));
+}
+
+int vm_kernel_map(vaddr_t va, paddr_t pa)
+{
+    assert(va >= KHEAP_BASE && va < KSTACK_BASE + KSTACK_SLOTS * KSTACK_SLOT);
+    *kernel_pte(va) = pa | PTE_P | PTE_W;
+    arch_flush_tlb_page(va);
+    return 0;
+}
+
+void vm_kernel_unmap(vaddr_t va)
+{
+    assert(va >= KHEAP_BASE && va < KSTACK_BASE + KSTACK_SLOTS * KSTACK_SLOT);
+    pte_t *pte = kernel_pte(va);
+    paddr_t pa = PTE_ADDR(*pte);
+    *pte = 0;
+    arch_flush_tlb_page(va);
+    pmm_unref(pa);
+}
+
+/* ---- kernel stacks -------------------------------------------------------- */
+
+static bool kstack_used[KSTACK_SLOTS];
+
+vaddr_t kstack_alloc(void)
+{
+    for (int i = 0; i < KSTACK_SLOTS; i++) {
+        if (kstack_used[i])
+            continue;
+        vaddr_t base = KSTACK_BASE + i * KSTACK_SLOT + PAGE_SIZE;   /* above the guard */
+        for (uint32_t off = 0; off < KSTACK_SIZE; off += PAGE_SIZE) {
+            paddr_t pa = pmm_alloc_frame();
+            if (!pa) {
+                while (off > 0) {
+                    off -= PAGE_SIZE;
+                    vm_kernel_unmap(base + off);
+                }
+                return 0;
+            }
+            vm_kernel_map(base + off, pa);
+        }
+        kstack_used[i] = true;
+        return base + KSTACK_SIZE;
+    }
+    return 0;
+}
+
+void kstack_free(vaddr_t top)
+{
+    vaddr_t base = top - KSTACK_SIZE;
+    int i = (int)((base - PAGE_SIZE - KSTACK_BASE) / KSTACK_SLOT);
+    assert(i >= 0 && i < KSTACK_SLOTS && kstack_used[i]);
+    for (uint32_t off = 0; off < KSTACK_SIZE; off += PAGE_SIZE)
+        vm_kernel_unmap(base + off);
+    kstack_used[i] = false;
+}
+
+bool vm_is_kstack_guard(vaddr_t va)
+{
+    return va >= KSTACK_BASE && va < KSTACK_BASE + KSTACK_SLOTS * KSTACK_SLOT &&
+           (va - KSTACK_BASE) % KSTACK_SLOT < PAGE_SIZE;
+}
+
+/* ---- temporary mappings -------------------------------------------------- */
+
+static uint32_t kmap_next;
+
+void *kmap(paddr_t pa)
+{
+    if (pa < pmm_direct_limit())
+        return P2V(pa);
+    for (uint32_t n = 0; n < (uint32_t)KMAP_SLOTS; n++) {
+        uint32_t i = (kmap_next + n) % KMAP_SLOTS;
+        if (!(kmap_pt[i] & PTE_P)) {
+            kmap_pt[i] = ALIGN_DOWN(pa, PAGE_SIZE) | PTE_P | PTE_W;
+            kmap_next = i + 1;
+            vaddr_t va = KMAP_BASE + i * PAGE_SIZE;
+            arch_flush_tlb_page(va);
+            return (void *)(va + (pa & (PAGE_SIZE - 1)));
+        }
+    }
+    panic("kmap: window full");
+}
+
+void kunmap(void *p)
+{
+    vaddr_t va = (vaddr_t)p;
+    if (va < KMAP_BASE)
+        return;                         /* direct map: nothing to undo */
+    kmap_pt[(va - KMAP_BASE) >> PAGE_SHIFT] = 0;
+    arch_flush_tlb_page(va);
+}
+
+paddr_t vm_alloc_zeroed_frame(void)
+{
+    paddr_t pa = pmm_alloc_frame();
+    if (!pa)
+        return 0;
+    void *p = kmap(pa);
+    memset(p, 0, PAGE_SIZE);
+    kunmap(p);
+    return pa;
+}
+
+/* ---- address spaces ------------------------------------------------------ */
+
+struct vm_space *vm_space_create(void)
+{
+    struct vm_space *vs = kzalloc(sizeof(*vs));
+    if (!vs)
+        return NULL;
+    vs->pgdir = alloc_table();
+    if (!vs->pgdir) {
+        kfree(vs);
+        return NULL;
+    }
+    vs->pgdir_pa = V2P(vs->pgdir);
+    memcpy(vs->pgdir + KERNEL_PDX, kernel_pgdir + KERNEL_PDX,
+           (NPDENTRIES - KERNEL_PDX) * sizeof(pde_t));
+    nspaces++;
+    return vs;
+}
+
+void vm_space_destroy(struct vm_space *vs)
+{
+    while (vs->regions)
+        vm_region_remove(vs, vs->regions);
+    for (uint32_t i = 0; i < KERNEL_PDX; i++) {
+        if (vs->pgdir[i] & PTE_P)
+            pmm_unref(PTE_ADDR(vs->pgdir[i]));
+    }
+    if (active == vs)
+        vm_space_activate(NULL);
+    pmm_unref(vs->pgdir_pa);
+    kfree(vs);
+    nspaces--;
+}
+
+void vm_space_activate(struct vm_space *vs)
+{
+    active = vs;
+    arch_switch_pgdir(vs ? vs->pgdir_pa : kernel_pgdir_pa);
+}
+
+static pte_t *walk(struct vm_space *vs, vaddr_t va, bool create)
+{
+    pde_t *pde = &vs->pgdir[PDX(va)];
+    if (!(*pde & PTE_P)) {
+        if (!create)
+            return NULL;
+        pte_t *t = alloc_table();
+        if (!t)
+            return NULL;
+        *pde = V2P(t) | PTE_P | PTE_W | PTE_U;
+    }
+    return (pte_t *)P2V(PTE_ADDR(*pde)) + PTX(va);
+}
+
+int vm_map_page(struct vm_space *vs, vaddr_t va, paddr_t pa, uint32_t prot)
+{
+    assert(va < USER_TOP && !(va & (PAGE_SIZE - 1)));
+    pte_t *pte = walk(vs, va, true);
+    if (!pte)
+        return -ENOMEM;
+    assert(!(*pte & PTE_P));
+    pmm_ref(pa);
+    *pte = pa | PTE_P | PTE_U | ((prot & VM_WRITE) ? PTE_W : 0);
+    return 0;
+}
+
+void vm_unmap_page(struct vm_space *vs, vaddr_t va)
+{
+    pte_t *pte = walk(vs, va, false);
+    if (!pte || !(*pte & PTE_P))
+        return;
+    paddr_t pa = PTE_ADDR(*pte);
+    *pte = 0;
+    if (vs == active)
+        arch_flush_tlb_page(va);
+    pmm_unref(pa);
+}
+
+pte_t vm_lookup_pte(struct vm_space *vs, vaddr_t va)
+{
+    if (va >= USER_TOP)
+        return 0;
+    pte_t *pte = walk(vs, va, false);
+    return pte ? *pte : 0;
+}
+
+/* Next page-table boundary after va: lets range loops skip absent tables. */
+vaddr_t vm_next_table(struct vm_space *vs, vaddr_t va);
+vaddr_t vm_next_table(struct vm_space *vs, vaddr_t va)
+{
+    if (vs->pgdir[PDX(va)] & PTE_P)
+        return va + PAGE_SIZE;
+    return ALIGN_DOWN(va, 0x400000) + 0x400000;
+}

@@ -1,0 +1,292 @@
+/*
+ * exec.c: execve. Loads a static ELF32 i386 executable from the ramfs into
+ * a new address space, builds the System V process stack (argc, argv,
+ * envp, auxv) and switches the process over. Everything that can fail
+ * happens before the old address space is dropped, so a bad executable
+ * costs the caller -ENOEXEC (or -ENOMEM...) and nothing else.
+ */
+#include <kernel/syscall.h>
+#include <kernel/proc.h>
+#include <kernel/vm.h>
+#include <kernel/pmm.h>
+#include <kernel/fs.h>
+#include <kernel/kheap.h>
+#include <kernel/uaccess.h>
+#include <kernel/console.h>
+#include <arch/arch.h>
+#include <arch/mmu.h>
+#include <uapi/errno.h>
+#include <string.h>
+
+#define ARG_MAX 131072
+#define MAX_ARGS 4096
+#define PATH_MAX 4096
+
+struct elf_ehdr {
+    uint8_t ident[16];
+    uint16_t type, machine;
+    uint32_t version, entry, phoff, shoff, flags;
+    uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
+};
+
+struct elf_phdr {
+    uint32_t type, offset, vaddr, paddr, filesz, memsz, flags, align;
+};
+
+#define PT_LOAD 1
+#define PT_INTERP 3
+#define PF_X 1
+#define PF_W 2
+#define PF_R 4
+
+/* Arguments gathered in kernel memory: argc + envc NUL-terminated strings. */
+struct exec_args {
+    char *buf;
+    uint32_t len, cap;
+    int argc, envc;
+};
+
+static int args_add(struct exec_args *a, const char *s, uint32_t n)
+{
+    if (a->len + n + 1 > ARG_MAX || a->argc + a->envc >= MAX_ARGS)
+        return -E2BIG;
+    if (a->len + n + 1 > a->cap) {
+        uint32_t cap = MAX(a->cap * 2, ALIGN_UP(a->len + n + 1, 4096u));
+        char *nb = kmalloc(cap);
+        if (!nb)
+            return -ENOMEM;
+        if (a->buf) {
+            memcpy(nb, a->buf, a->len);
+            kfree(a->buf);
+        }
+        a->buf = nb;
+        a->cap = cap;
+    }
+    memcpy(a->buf + a->len, s, n);
+    a->buf[a->len + n] = '\0';
+    a->len += n + 1;
+    return 0;
+}
+
+/* Check the ELF header and program headers against the file. */
+static int elf_check(const uint8_t *data, uint32_t size, const struct elf_ehdr **eh_out)
+{
+    const struct elf_ehdr *eh = (const struct elf_ehdr *)data;
+    if (size < sizeof(*eh) || memcmp(eh->ident, "\x7f" "ELF", 4) != 0 ||
+        eh->ident[4] != 1 || eh->ident[5] != 1 || eh->type != 2 || eh->machine != 3 ||
+        eh->phentsize != sizeof(struct elf_phdr) || eh->phnum == 0 || eh->phnum > 64 ||
+        eh->phoff > size || size - eh->phoff < eh->phnum * sizeof(struct elf_phdr))
+        return -ENOEXEC;
+    const struct elf_phdr *ph = (const struct elf_phdr *)(data + eh->phoff);
+    int nload = 0;
+    for (int i = 0; i < eh->phnum; i++) {
+        if (ph[i].type == PT_INTERP)
+            return -ENOEXEC;            /* dynamic executables are not supported */
+        if (ph[i].type != PT_LOAD || ph[i].memsz == 0)
+            continue;
+        uint32_t end = ph[i].vaddr + ph[i].memsz;
+        if (ph[i].filesz > ph[i].memsz || ph[i].offset > size ||
+            size - ph[i].offset < ph[i].filesz || end < ph[i].vaddr ||
+            ph[i].vaddr < USER_BASE || end > SHM_AREA_TOP)
+            return -ENOEXEC;
+        nload++;
+    }
+    if (!nload || eh->entry < USER_BASE || eh->entry >= SHM_AREA_TOP)
+        return -ENOEXEC;
+    *eh_out = eh;
+    return 0;
+}
+
+/* Map one PT_LOAD segment: the file bytes copied now, the rest zero-filled
+ * on demand. A page shared with the previous segment is reused. */
+static int load_segment(struct vm_space *vs, const uint8_t *data, const struct elf_phdr *ph)
+{
+    uint32_t prot = VM_READ | ((ph->flags & PF_W) ? VM_WRITE : 0) |
+                    ((ph->flags & PF_X) ? VM_EXEC : 0);
+    vaddr_t start = ALIGN_DOWN(ph->vaddr, PAGE_SIZE);
+    vaddr_t end = ALIGN_UP(ph->vaddr + ph->memsz, PAGE_SIZE);
+    struct vm_region *prev = vm_region_find(vs, start);
+    if (prev) {
+        prev->prot |= prot;             /* the shared page serves both */
+        start = prev->end;
+    }
+    if (start < end) {
+        int err = vm_region_add(vs, start, end, prot, VM_ANON, NULL);
+        if (err < 0)
+            return err;
+    }
+    for (uint32_t done = 0; done < ph->filesz;) {
+        vaddr_t va = ph->vaddr + done;
+        uint32_t chunk = MIN(ph->filesz - done, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
+        int err = vm_copyout(vs, va, data + ph->offset + done, chunk);
+        if (err < 0)
+            return err;
+        done += chunk;
+    }
+    return 0;
+}
+
+/* Build argc/argv/envp/auxv at the top of the new stack; returns the new esp. */
+static int build_stack(struct vm_space *vs, const struct exec_args *a, uint32_t entry,
+                       const struct elf_ehdr *eh, uint32_t phdr_va, uint32_t *esp_out)
+{
+    int err = vm_region_add(vs, USER_STACK_TOP - USER_STACK_MAX, USER_STACK_TOP,
+                            VM_READ | VM_WRITE, VM_STACK, NULL);
+    if (err < 0)
+        return err;
+    uint32_t strings = USER_STACK_TOP - 16 - ALIGN_UP(a->len, 4u);
+    uint32_t random_va = USER_STACK_TOP - 16;
+    int nptr = 1 + a->argc + 1 + a->envc + 1 + 2 * 12;
+    uint32_t sp = ALIGN_DOWN(strings - nptr * 4, 16u);
+    uint32_t *v = kmalloc(nptr * 4);
+    if (!v)
+        return -ENOMEM;
+    int k = 0;
+    uint32_t off = 0;
+    v[k++] = (uint32_t)a->argc;
+    for (int i = 0; i < a->argc; i++) {
+        v[k++] = strings + off;
+        off += strlen(a->buf + off) + 1;
+    }
+    v[k++] = 0;
+    for (int i = 0; i < a->envc; i++) {
+        v[k++] = strings + off;
+        off += strlen(a->buf + off) + 1;
+    }
+    v[k++] = 0;
+    const uint32_t aux[][2] = {
+        { 3, phdr_va }, { 4, sizeof(struct elf_phdr) }, { 5, eh->phnum },
+        { 6, PAGE_SIZE }, { 9, entry }, { 11, current->ruid }, { 12, current->euid },
+        { 13, current->rgid }, { 14, current->egid }, { 23, 0 }, { 25, random_va }, { 0, 0 },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(aux); i++) {
+        v[k++] = aux[i][0];
+        v[k++] = aux[i][1];
+    }
+    uint8_t rnd[16];
+    uint64_t t = arch_read_tsc();
+    for (int i = 0; i < 16; i++)
+        rnd[i] = (uint8_t)(t >> ((i % 8) * 8)) ^ (uint8_t)(i * 37);
+    err = vm_copyout(vs, sp, v, k * 4);
+    if (!err)
+        err = vm_copyout(vs, strings, a->buf, a->len);
+    if (!err)
+        err = vm_copyout(vs, random_va, rnd, sizeof(rnd));
+    kfree(v);
+    *esp_out = sp;
+    return err;
+}
+
+static int exec_core(const char *path, struct exec_args *a)
+{
+    const uint8_t *data;
+    uint32_t size;
+    int err = ramfs_lookup_file(path, &data, &size);
+    if (err < 0)
+        return err;
+    const struct elf_ehdr *eh;
+    if ((err = elf_check(data, size, &eh)) < 0)
+        return err;
+
+    struct vm_space *vs = vm_space_create();
+    if (!vs)
+        return -ENOMEM;
+    const struct elf_phdr *ph = (const struct elf_phdr *)(data + eh->phoff);
+    vaddr_t top = 0;
+    uint32_t phdr_va = 0;
+    for (int i = 0; i < eh->phnum && err == 0; i++) {
+        if (ph[i].type != PT_LOAD || ph[i].memsz == 0)
+            continue;
+        err = load_segment(vs, data, &ph[i]);
+        top = MAX(top, ALIGN_UP(ph[i].vaddr + ph[i].memsz, PAGE_SIZE));
+        if (ph[i].offset <= eh->phoff && eh->phoff < ph[i].offset + ph[i].filesz)
+            phdr_va = ph[i].vaddr + (eh->phoff - ph[i].offset);
+    }
+    uint32_t esp = 0;
+    if (!err)
+        err = build_stack(vs, a, eh->entry, eh, phdr_va, &esp);
+    if (err < 0) {
+        vm_space_destroy(vs);
+        return err;
+    }
+
+    /* Point of no return: drop the old image. */
+    struct vm_space *old = current->vm;
+    vs->heap_start = vs->brk = top;
+    current->vm = vs;
+    vm_space_activate(vs);
+    if (old)
+        vm_space_destroy(old);          /* detaches shm attachments */
+    fs_exec_close_cloexec(current);
+    for (int sig = 1; sig <= _NSIG; sig++) {
+        struct kernel_sigaction *act = &current->sigact[sig];
+        if (act->handler != SIG_IGN_VALUE)
+            *act = (struct kernel_sigaction){0};
+    }
+    current->tls_base = current->tls_limit = 0;
+    current->tls_flags = 0;
+    arch_set_tls(0, 0, 0);
+    const char *base = strrchr(path, '/');
+    strncpy(current->name, base ? base + 1 : path, sizeof(current->name) - 1);
+    arch_init_user_frame(current->tf, eh->entry, esp);
+    return 0;
+}
+
+int proc_exec_kernel(const char *path, const char *const argv[])
+{
+    struct exec_args a = {0};
+    int err = 0;
+    for (int i = 0; argv[i] && !err; i++, a.argc++)
+        err = args_add(&a, argv[i], strlen(argv[i]));
+    if (!err)
+        err = exec_core(path, &a);
+    kfree(a.buf);
+    return err;
+}
+
+/* Copy a NULL-terminated user vector of strings into a. */
+static int copy_vector(struct exec_args *a, const uint32_t __user *vec, int *count)
+{
+    if (!vec)
+        return 0;
+    char *tmp = kmalloc(PAGE_SIZE);
+    if (!tmp)
+        return -ENOMEM;
+    int err = 0;
+    for (int i = 0;; i++) {
+        uint32_t p;
+        if ((err = copyin(&p, vec + i, sizeof(p))) < 0)
+            break;
+        if (!p)
+            break;
+        int n = copyinstr(tmp, (const char __user *)p, PAGE_SIZE);
+        if (n < 0) {
+            err = n == -ENAMETOOLONG ? -E2BIG : n;
+            break;
+        }
+        if ((err = args_add(a, tmp, (uint32_t)n)) < 0)
+            break;
+        (*count)++;
+    }
+    kfree(tmp);
+    return err;
+}
+
+long sys_execve(const char __user *upath, const uint32_t __user *argv,
+                const uint32_t __user *envp)
+{
+    char *path = kmalloc(PATH_MAX);
+    if (!path)
+        return -ENOMEM;
+    struct exec_args a = {0};
+    int err = copyinstr(path, upath, PATH_MAX);
+    if (err >= 0)
+        err = copy_vector(&a, argv, &a.argc);
+    if (err >= 0)
+        err = copy_vector(&a, envp, &a.envc);
+    if (err >= 0)
+        err = exec_core(path, &a);
+    kfree(a.buf);
+    kfree(path);
+    return err < 0 ? err : 0;
+}

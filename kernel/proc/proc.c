@@ -1,0 +1,276 @@
+/*
+ * proc.c: the process table, fork, exit, wait and kill.
+ *
+ * A process's kernel stack holds its user registers (struct trapframe) at
+ * the top. fork copies the parent's frame into the child's stack with eax
+ * set to 0, so both return from the same fork, with different results.
+ * Exit releases everything at once (address space, with its shm
+ * attachments, and files) and leaves a zombie holding only its wait status
+ * and kernel stack, which its parent frees in wait.
+ */
+#include <kernel/proc.h>
+#include <kernel/sched.h>
+#include <kernel/vm.h>
+#include <kernel/fs.h>
+#include <kernel/uaccess.h>
+#include <kernel/console.h>
+#include <kernel/syscall.h>
+#include <arch/arch.h>
+#include <arch/trap.h>
+#include <uapi/errno.h>
+#include <uapi/wait.h>
+#include <string.h>
+
+static struct proc procs[NPROC];
+static pid_t next_pid = 1;
+static struct proc *initproc;
+
+struct proc *proc_table(int i) { return &procs[i]; }
+
+struct proc *proc_find(pid_t pid)
+{
+    if (pid <= 0)
+        return NULL;
+    for (int i = 0; i < NPROC; i++)
+        if (procs[i].state != P_UNUSED && procs[i].pid == pid)
+            return &procs[i];
+    return NULL;
+}
+
+int proc_count(void)
+{
+    int n = 0;
+    for (int i = 0; i < NPROC; i++)
+        n += procs[i].state != P_UNUSED;
+    return n;
+}
+
+static pid_t alloc_pid(void)
+{
+    for (;;) {
+        pid_t pid = next_pid++;
+        if (next_pid >= 32768)
+            next_pid = 2;
+        if (!proc_find(pid))
+            return pid;
+    }
+}
+
+/* A fresh process slot with a kernel stack; NULL with *err set. */
+static struct proc *proc_alloc(int *err)
+{
+    struct proc *p = NULL;
+    for (int i = 0; i < NPROC && !p; i++)
+        if (procs[i].state == P_UNUSED)
+            p = &procs[i];
+    if (!p) {
+        *err = -EAGAIN;
+        return NULL;
+    }
+    vaddr_t kstack = kstack_alloc();
+    if (!kstack) {
+        *err = -ENOMEM;
+        return NULL;
+    }
+    memset(p, 0, sizeof(*p));
+    p->pid = alloc_pid();
+    p->state = P_EMBRYO;
+    p->kstack_top = kstack;
+    p->ctx_esp = arch_prepare_kstack(kstack, &p->tf);
+    return p;
+}
+
+static void proc_free(struct proc *p)
+{
+    kstack_free(p->kstack_top);
+    p->state = P_UNUSED;
+    p->pid = 0;
+}
+
+bool proc_is_root(const struct proc *p)
+{
+    return p->euid == 0;
+}
+
+bool proc_in_group(const struct proc *p, gid_t gid)
+{
+    if (p->egid == gid)
+        return true;
+    for (int i = 0; i < p->ngroups; i++)
+        if (p->groups[i] == gid)
+            return true;
+    return false;
+}
+
+void proc_start_init(const char *const argv[])
+{
+    int err;
+    struct proc *p = proc_alloc(&err);
+    if (!p)
+        panic("init: cannot allocate a process (%d)", err);
+    initproc = p;
+    p->vm = vm_space_create();
+    if (!p->vm || fs_init_console_fds(p) < 0)
+        panic("init: out of memory");
+    current = p;                        /* exec works on current */
+    err = proc_exec_kernel(argv[0], argv);
+    if (err < 0)
+        panic("init: cannot exec %s (%d)", argv[0], err);
+    p->state = P_RUNNABLE;
+    sched_start(p);
+}
+
+long sys_fork(void)
+{
+    int err;
+    struct proc *child = proc_alloc(&err);
+    if (!child)
+        return err;
+    child->vm = vm_space_fork(current->vm);
+    if (!child->vm) {
+        proc_free(child);
+        return -ENOMEM;
+    }
+    if ((err = fs_fork_fds(child, current)) < 0) {
+        vm_space_destroy(child->vm);
+        proc_free(child);
+        return err;
+    }
+    *child->tf = *current->tf;
+    child->tf->eax = 0;                 /* the child's fork returns 0 */
+    memcpy(child->name, current->name, sizeof(child->name));
+    child->parent = current;
+    child->ruid = current->ruid; child->euid = current->euid; child->suid = current->suid;
+    child->rgid = current->rgid; child->egid = current->egid; child->sgid = current->sgid;
+    child->ngroups = current->ngroups;
+    memcpy(child->groups, current->groups, sizeof(child->groups));
+    child->sig_blocked = current->sig_blocked;
+    memcpy(child->sigact, current->sigact, sizeof(child->sigact));
+    child->tls_base = current->tls_base;
+    child->tls_limit = current->tls_limit;
+    child->tls_flags = current->tls_flags;
+    child->state = P_RUNNABLE;
+    return child->pid;
+}
+
+void proc_exit(int status)
+{
+    struct proc *p = current;
+    if (p == initproc)
+        panic("init exited with status 0x%x", status);
+    fs_close_all(p);
+    vm_space_destroy(p->vm);            /* detaches every shm attachment */
+    p->vm = NULL;
+    bool zombies = false;
+    for (int i = 0; i < NPROC; i++) {
+        if (procs[i].state != P_UNUSED && procs[i].parent == p) {
+            procs[i].parent = initproc;
+            zombies |= procs[i].state == P_ZOMBIE;
+        }
+    }
+    if (zombies)
+        sched_wakeup(initproc);
+    p->exit_status = status;
+    p->state = P_ZOMBIE;
+    proc_signal(p->parent, SIGCHLD);
+    sched_wakeup(p->parent);
+    schedule();
+    panic("a zombie ran");
+}
+
+long sys_exit(int code)
+{
+    proc_exit(W_EXITCODE(code & 0xFF, 0));
+}
+
+long sys_wait4(pid_t pid, int __user *status, int options, void __user *rusage)
+{
+    if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | 0x40000000 /* __WALL */))
+        return -EINVAL;
+    for (;;) {
+        bool have_child = false;
+        for (int i = 0; i < NPROC; i++) {
+            struct proc *c = &procs[i];
+            if (c->state == P_UNUSED || c->parent != current)
+                continue;
+            if (pid > 0 && c->pid != pid)
+                continue;
+            have_child = true;
+            if (c->state != P_ZOMBIE)
+                continue;
+            if (status && copyout(status, &c->exit_status, sizeof(int)) < 0)
+                return -EFAULT;
+            if (rusage) {
+                static const char zero[72];     /* struct rusage, i386 */
+                if (copyout(rusage, zero, sizeof(zero)) < 0)
+                    return -EFAULT;
+            }
+            pid_t got = c->pid;
+            proc_free(c);
+            return got;
+        }
+        if (!have_child)
+            return -ECHILD;
+        if (options & WNOHANG)
+            return 0;
+        if (sched_sleep(current) < 0)
+            return -EINTR;
+    }
+}
+
+long sys_waitpid(pid_t pid, int __user *status, int options)
+{
+    return sys_wait4(pid, status, options, NULL);
+}
+
+long sys_getpid(void) { return current->pid; }
+long sys_getppid(void) { return current->parent ? current->parent->pid : 0; }
+
+/* May current send a signal to p? (POSIX: root, or a matching uid.) */
+static bool may_signal(const struct proc *p)
+{
+    return proc_is_root(current) || current->ruid == p->ruid || current->ruid == p->suid ||
+           current->euid == p->ruid || current->euid == p->suid;
+}
+
+long sys_kill(pid_t pid, int sig)
+{
+    if (sig < 0 || sig > _NSIG)
+        return -EINVAL;
+    if (pid > 0) {
+        struct proc *p = proc_find(pid);
+        if (!p || p->state == P_ZOMBIE)
+            return p ? 0 : -ESRCH;
+        if (!may_signal(p))
+            return -EPERM;
+        if (sig)
+            proc_signal(p, sig);
+        return 0;
+    }
+    /* pid 0 (no process groups in agora: the caller's descendants are
+     * treated as its group) and pid -1 (everyone but init and the caller). */
+    int found = 0, allowed = 0;
+    for (int i = 0; i < NPROC; i++) {
+        struct proc *p = &procs[i];
+        if (p->state == P_UNUSED || p->state == P_ZOMBIE || p == initproc)
+            continue;
+        if (pid == -1 && p == current)
+            continue;
+        if (pid != -1) {
+            struct proc *a = p;
+            while (a && a != current)
+                a = a->parent;
+            if (!a)
+                continue;
+        }
+        found++;
+        if (!may_signal(p))
+            continue;
+        allowed++;
+        if (sig)
+            proc_signal(p, sig);
+    }
+    if (!found)
+        return -ESRCH;
+    return allowed ? 0 : -EPERM;
+}

@@ -1,0 +1,147 @@
+/*
+ * sched.c: round-robin scheduling on one CPU.
+ *
+ * The kernel runs with interrupts off; a process gives up the CPU only by
+ * sleeping, exiting, yielding, or being preempted by the timer on its way
+ * back to user mode (proc_return_to_user). When nothing is runnable the CPU
+ * idles with interrupts on, on the stack of whoever called schedule().
+ */
+#include <kernel/sched.h>
+#include <kernel/proc.h>
+#include <kernel/vm.h>
+#include <kernel/console.h>
+#include <arch/arch.h>
+#include <uapi/errno.h>
+
+#define SLICE_TICKS 5                   /* 50 ms at 100 Hz */
+
+struct proc *current;
+static uint64_t ticks;
+static uint32_t boot_esp;               /* where the boot stack is parked */
+
+uint64_t sched_ticks(void) { return ticks; }
+
+/* Make p the running process: its stack, address space and TLS. */
+static void switch_to(struct proc *p)
+{
+    struct proc *prev = current;
+    current = p;
+    p->state = P_RUNNING;
+    p->slice = SLICE_TICKS;
+    arch_set_kernel_stack(p->kstack_top);
+    vm_space_activate(p->vm);
+    arch_set_tls(p->tls_base, p->tls_limit, p->tls_flags);
+    arch_switch(prev ? &prev->ctx_esp : &boot_esp, p->ctx_esp);
+}
+
+/* Pick the next runnable process after current, round robin, and run it.
+ * Returns when current runs again. */
+void schedule(void)
+{
+    int start = 0;
+    for (int i = 0; i < NPROC; i++)
+        if (proc_table(i) == current)
+            start = i + 1;
+    for (;;) {
+        for (int n = 0; n < NPROC; n++) {
+            struct proc *p = proc_table((start + n) % NPROC);
+            if (p->state != P_RUNNABLE)
+                continue;
+            if (p == current) {
+                p->state = P_RUNNING;
+                p->slice = SLICE_TICKS;
+                return;
+            }
+            switch_to(p);
+            return;
+        }
+        if (current && current->state == P_RUNNING)
+            return;
+        arch_idle();                    /* interrupts may wake someone */
+    }
+}
+
+static bool signal_pending(struct proc *p)
+{
+    return (p->sig_pending & ~p->sig_blocked) != 0;
+}
+
+int sched_sleep(void *chan)
+{
+    if (signal_pending(current))
+        return -EINTR;
+    current->chan = chan;
+    current->state = P_SLEEPING;
+    schedule();
+    current->chan = NULL;
+    return signal_pending(current) ? -EINTR : 0;
+}
+
+void sched_wakeup(void *chan)
+{
+    for (int i = 0; i < NPROC; i++) {
+        struct proc *p = proc_table(i);
+        if (p->state == P_SLEEPING && p->chan == chan) {
+            p->state = P_RUNNABLE;
+            p->chan = NULL;
+        }
+    }
+}
+
+/* Wake p if it sleeps (a signal arrived). */
+void sched_interrupt(struct proc *p)
+{
+    if (p->state == P_SLEEPING) {
+        p->state = P_RUNNABLE;
+        p->chan = NULL;
+    }
+}
+
+void sched_yield(void)
+{
+    current->state = P_RUNNABLE;
+    schedule();
+}
+
+static int tick_chan;
+
+void sched_tick(void)
+{
+    ticks++;
+    if (current && current->slice > 0)
+        current->slice--;
+    for (int i = 0; i < NPROC; i++) {
+        struct proc *p = proc_table(i);
+        if (p->state == P_SLEEPING && p->wake_tick && p->wake_tick <= ticks) {
+            p->state = P_RUNNABLE;
+            p->chan = NULL;
+        }
+    }
+    sched_wakeup(&tick_chan);
+}
+
+/* Preempt current if its time slice is used up. */
+void sched_preempt_check(void)
+{
+    if (current->slice == 0)
+        sched_yield();
+}
+
+/* Sleep until tick `until` (or a signal). 0, or -EINTR. */
+int sched_sleep_until(uint64_t until)
+{
+    current->wake_tick = until;
+    int err = 0;
+    while (ticks < until && err == 0)
+        err = sched_sleep(&current->wake_tick);
+    current->wake_tick = 0;
+    return err;
+}
+
+/* Boot: run the first process; the boot stack is abandoned. */
+void sched_start(struct proc *first)
+{
+    current = NULL;
+    switch_to(first);
+    panic("sched_start returned");
+}

@@ -1,0 +1,130 @@
+/*
+ * syscall.c: the system-call table. int $0x80 arrives here with the Linux
+ * i386 convention: number in eax, arguments in ebx ecx edx esi edi ebp,
+ * result (or -errno) back in eax. Numbers agora does not implement give
+ * -ENOSYS. The numbers are Linux's (uapi/unistd.h), so Linux i386 programs
+ * and agora programs make the same calls.
+ */
+#include <kernel/syscall.h>
+#include <kernel/fs_syscalls.h>
+#include <kernel/proc.h>
+#include <kernel/trap.h>
+#include <arch/trap.h>
+#include <uapi/unistd.h>
+#include <uapi/errno.h>
+#include <uapi/agora.h>
+
+typedef long (*syscall_fn)(uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t);
+
+/* Handlers take their own typed arguments; cdecl lets one call shape serve
+ * them all (the extra arguments are ignored). */
+#define SYS(nr, fn) [nr] = (syscall_fn)(void (*)(void))(fn)
+
+/* agora's own calls, above Linux's range (for ipcs/vmmap-style tools). */
+#define NR_SYSCALLS 512
+
+static const syscall_fn table[NR_SYSCALLS] = {
+    SYS(__NR_exit, sys_exit),
+    SYS(__NR_fork, sys_fork),
+    SYS(__NR_vfork, sys_fork),
+    SYS(__NR_read, sys_read),
+    SYS(__NR_write, sys_write),
+    SYS(__NR_open, sys_open),
+    SYS(__NR_close, sys_close),
+    SYS(__NR_waitpid, sys_waitpid),
+    SYS(__NR_execve, sys_execve),
+    SYS(__NR_chdir, sys_chdir),
+    SYS(__NR_time, sys_time),
+    SYS(__NR_lseek, sys_lseek),
+    SYS(__NR_getpid, sys_getpid),
+    SYS(__NR_setuid, sys_setuid),
+    SYS(__NR_getuid, sys_getuid),
+    SYS(__NR_pause, sys_pause),
+    SYS(__NR_access, sys_access),
+    SYS(__NR_kill, sys_kill),
+    SYS(__NR_dup, sys_dup),
+    SYS(__NR_brk, sys_brk),
+    SYS(__NR_setgid, sys_setgid),
+    SYS(__NR_getgid, sys_getgid),
+    SYS(__NR_signal, sys_signal),
+    SYS(__NR_geteuid, sys_geteuid),
+    SYS(__NR_getegid, sys_getegid),
+    SYS(__NR_ioctl, sys_ioctl),
+    SYS(__NR_umask, sys_umask),
+    SYS(__NR_dup2, sys_dup2),
+    SYS(__NR_getppid, sys_getppid),
+    SYS(__NR_getpgrp, sys_getpgrp),
+    SYS(__NR_setreuid, sys_setreuid),
+    SYS(__NR_setregid, sys_setregid),
+    SYS(__NR_gettimeofday, sys_gettimeofday),
+    SYS(__NR_getgroups, sys_getgroups),
+    SYS(__NR_setgroups, sys_setgroups),
+    SYS(88, sys_reboot),
+    SYS(__NR_stat, sys_stat),
+    SYS(__NR_lstat, sys_lstat),
+    SYS(__NR_fstat, sys_fstat),
+    SYS(__NR_wait4, sys_wait4),
+    SYS(__NR_sysinfo, sys_sysinfo),
+    SYS(__NR_sigreturn, sys_sigreturn),
+    SYS(__NR_uname, sys_uname),
+    SYS(__NR_sigprocmask, sys_sigprocmask),
+    SYS(__NR__llseek, sys__llseek),
+    SYS(__NR_readv, sys_readv),
+    SYS(__NR_writev, sys_writev),
+    SYS(__NR_sched_yield, sys_sched_yield),
+    SYS(__NR_nanosleep, sys_nanosleep),
+    SYS(__NR_setresuid, sys_setresuid),
+    SYS(__NR_getresuid, sys_getresuid),
+    SYS(__NR_setresgid, sys_setresgid),
+    SYS(__NR_getresgid, sys_getresgid),
+    SYS(__NR_rt_sigreturn, sys_rt_sigreturn),
+    SYS(__NR_rt_sigaction, sys_rt_sigaction),
+    SYS(__NR_rt_sigprocmask, sys_rt_sigprocmask),
+    SYS(__NR_rt_sigpending, sys_rt_sigpending),
+    SYS(__NR_rt_sigsuspend, sys_rt_sigsuspend),
+    SYS(__NR_getcwd, sys_getcwd),
+    SYS(__NR_stat64, sys_stat64),
+    SYS(__NR_lstat64, sys_lstat64),
+    SYS(__NR_fstat64, sys_fstat64),
+    SYS(__NR_getuid32, sys_getuid),
+    SYS(__NR_getgid32, sys_getgid),
+    SYS(__NR_geteuid32, sys_geteuid),
+    SYS(__NR_getegid32, sys_getegid),
+    SYS(__NR_setreuid32, sys_setreuid),
+    SYS(__NR_setregid32, sys_setregid),
+    SYS(__NR_getgroups32, sys_getgroups),
+    SYS(__NR_setgroups32, sys_setgroups),
+    SYS(__NR_setresuid32, sys_setresuid),
+    SYS(__NR_getresuid32, sys_getresuid),
+    SYS(__NR_setresgid32, sys_setresgid),
+    SYS(__NR_getresgid32, sys_getresgid),
+    SYS(__NR_setuid32, sys_setuid),
+    SYS(__NR_setgid32, sys_setgid),
+    SYS(__NR_getdents64, sys_getdents64),
+    SYS(__NR_fcntl64, sys_fcntl64),
+    SYS(__NR_gettid, sys_gettid),
+    SYS(__NR_set_thread_area, sys_set_thread_area),
+    SYS(__NR_exit_group, sys_exit_group),
+    SYS(__NR_set_tid_address, sys_set_tid_address),
+    SYS(__NR_clock_gettime, sys_clock_gettime),
+    SYS(__NR_clock_getres, sys_clock_getres),
+    SYS(__NR_tgkill, sys_tgkill),
+    SYS(__NR_shmget, sys_shmget),
+    SYS(__NR_shmctl, sys_shmctl),
+    SYS(__NR_shmat, sys_shmat),
+    SYS(__NR_shmdt, sys_shmdt),
+    SYS(__NR_clock_gettime64, sys_clock_gettime64),
+    SYS(__NR_clock_nanosleep_time64, sys_clock_nanosleep64),
+    SYS(AGORA_NR_meminfo, sys_agora_meminfo),
+    SYS(AGORA_NR_vmmap, sys_agora_vmmap),
+};
+
+void syscall_dispatch(struct trapframe *tf)
+{
+    uint32_t nr = tf->eax;
+    current->tf = tf;
+    long ret = -ENOSYS;
+    if (nr < NR_SYSCALLS && table[nr])
+        ret = table[nr](tf->ebx, tf->ecx, tf->edx, tf->esi, tf->edi, tf->ebp);
+    tf->eax = (uint32_t)ret;
+}

@@ -1,0 +1,2 @@
+/* memory.h: old name for <string.h>. */
+#include <string.h>

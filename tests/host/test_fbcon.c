@@ -1,0 +1,431 @@
+/*
+ * test_fbcon.c: host-side test of the framebuffer console (kernel/dev/fbcon.c)
+ * drawing into malloc'ed framebuffers of several shapes.
+ *
+ * Every framebuffer has a pitch larger than width * bytes per pixel and two
+ * spare scan lines after the last one; the spare bytes hold a canary that
+ * fbcon must never touch. The text fbcon should show is tracked by a small
+ * model here (`model`), and the pixels of every cell are compared with it.
+ *
+ * Build and run (from the top of the tree):
+ *   gcc -std=gnu11 -O2 -Wall -Wextra -Werror -Ikernel/include tests/host/test_fbcon.c \
+ *       kernel/dev/fbcon.c kernel/dev/font8x16.c -o build/host/test_fbcon && build/host/test_fbcon
+ * Prints PASS/FAIL per check; exits non-zero if any check failed.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <kernel/fbcon.h>
+#include <kernel/font.h>
+#include <uapi/errno.h>
+
+#define CANARY 0xA5
+#define SPARE_LINES 2
+
+struct config {
+    const char *name;
+    uint32_t width, height, bpp, pitch;
+    uint8_t red_pos, red_size, green_pos, green_size, blue_pos, blue_size;
+    /* Spelled out by hand: 0x123456 (fg) and 0x0A0B0C (bg) as bytes in memory. */
+    uint8_t fg_bytes[4], bg_bytes[4];
+};
+
+static const struct config configs[] = {
+    { "800x600x24", 800, 600, 24, 800 * 3 + 64, 16, 8, 8, 8, 0, 8,
+      { 0x56, 0x34, 0x12 }, { 0x0C, 0x0B, 0x0A } },
+    { "800x600x24-bgr", 800, 600, 24, 800 * 3 + 36, 0, 8, 8, 8, 16, 8,
+      { 0x12, 0x34, 0x56 }, { 0x0A, 0x0B, 0x0C } },
+    { "1024x768x32", 1024, 768, 32, 1024 * 4 + 64, 16, 8, 8, 8, 0, 8,
+      { 0x56, 0x34, 0x12, 0x00 }, { 0x0C, 0x0B, 0x0A, 0x00 } },
+    { "1280x800x32-bgr", 1280, 800, 32, 1280 * 4 + 32, 0, 8, 8, 8, 16, 8,
+      { 0x12, 0x34, 0x56, 0x00 }, { 0x0A, 0x0B, 0x0C, 0x00 } },
+    /* 2:10:10:10 with the bits repeated: fg 0x048,0x0D0,0x159 = 0x04834159,
+       bg 0x028,0x02C,0x030 = 0x0280B030 */
+    { "1000x700x32-10bit", 1000, 700, 32, 1000 * 4 + 64, 20, 10, 10, 10, 0, 10,
+      { 0x59, 0x41, 0x83, 0x04 }, { 0x30, 0xB0, 0x80, 0x02 } },
+};
+
+#define FG 0x123456
+#define BG 0x0A0B0C
+
+/* ---- reporting ------------------------------------------------------------ */
+
+static int failures;
+static char why[256];               /* the first reason the current check failed */
+
+static bool fail(const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!why[0]) {
+        va_start(ap, fmt);
+        vsnprintf(why, sizeof(why), fmt, ap);
+        va_end(ap);
+    }
+    return false;
+}
+
+static void report(const struct config *cfg, const char *check, bool ok)
+{
+    if (ok && !why[0]) {
+        printf("PASS %s %s\n", cfg->name, check);
+    } else {
+        printf("FAIL %s %s (%s)\n", cfg->name, check, why[0] ? why : "no reason given");
+        failures++;
+    }
+    why[0] = 0;
+}
+
+/* ---- the framebuffer under test ------------------------------------------- */
+
+static const struct config *cfg;
+static uint8_t *mem;
+static size_t mem_size;
+static uint32_t bpp_bytes, cols, rows;
+
+static void fb_setup(const struct config *c)
+{
+    cfg = c;
+    bpp_bytes = c->bpp / 8;
+    cols = c->width / 8 < FBCON_MAX_COLS ? c->width / 8 : FBCON_MAX_COLS;
+    rows = c->height / 16 < FBCON_MAX_ROWS ? c->height / 16 : FBCON_MAX_ROWS;
+    free(mem);
+    mem_size = (size_t)c->pitch * (c->height + SPARE_LINES);
+    mem = malloc(mem_size);
+    if (!mem) {
+        perror("malloc");
+        exit(2);
+    }
+    memset(mem, CANARY, mem_size);
+}
+
+static struct fb_info fb_of(const struct config *c)
+{
+    return (struct fb_info){
+        .pa = 0xFD000000, .va = mem,
+        .width = c->width, .height = c->height, .pitch = c->pitch, .bpp = (uint8_t)c->bpp,
+        .red_pos = c->red_pos, .red_size = c->red_size,
+        .green_pos = c->green_pos, .green_size = c->green_size,
+        .blue_pos = c->blue_pos, .blue_size = c->blue_size,
+    };
+}
+
+/* The bytes of colour rgb in memory, worked out independently of fbcon. */
+static void color_bytes(uint32_t rgb, uint8_t out[4])
+{
+    uint32_t px = 0;
+    uint32_t chan[3] = { rgb >> 16 & 0xFF, rgb >> 8 & 0xFF, rgb & 0xFF };
+    uint32_t pos[3] = { cfg->red_pos, cfg->green_pos, cfg->blue_pos };
+    uint32_t size[3] = { cfg->red_size, cfg->green_size, cfg->blue_size };
+
+    for (int i = 0; i < 3; i++) {
+        uint32_t v = size[i] == 8 ? chan[i] : (chan[i] << 2 | chan[i] >> 6);   /* 8 or 10 */
+        px |= v << pos[i];
+    }
+    for (uint32_t i = 0; i < 4; i++)
+        out[i] = i < bpp_bytes ? (uint8_t)(px >> (8 * i)) : 0;
+}
+
+static uint8_t *pixel(uint32_t x, uint32_t y)
+{
+    return mem + (size_t)y * cfg->pitch + (size_t)x * bpp_bytes;
+}
+
+/* Padding after each line and the spare lines still hold the canary. */
+static bool canary_intact(void)
+{
+    for (size_t off = 0; off < mem_size; off++) {
+        size_t y = off / cfg->pitch, xb = off % cfg->pitch;
+        if ((y >= cfg->height || xb >= (size_t)cfg->width * bpp_bytes) && mem[off] != CANARY)
+            return fail("byte written outside the screen: line %zu, byte %zu of the line", y, xb);
+    }
+    return true;
+}
+
+/* Every pixel of the screen is rgb (with the bytes beyond bpp ignored). */
+static bool screen_is(uint32_t rgb, uint32_t y0, uint32_t y1)
+{
+    uint8_t want[4];
+
+    color_bytes(rgb, want);
+    for (uint32_t y = y0; y < y1; y++)
+        for (uint32_t x = 0; x < cfg->width; x++)
+            if (memcmp(pixel(x, y), want, bpp_bytes) != 0)
+                return fail("pixel (%u,%u) is not 0x%06x", x, y, rgb);
+    return true;
+}
+
+/* Cell (col, row) shows ch in the given colours, pixel for pixel. */
+static bool cell_shows(uint32_t col, uint32_t row, uint8_t ch, uint32_t fg, uint32_t bg)
+{
+    uint8_t fgb[4], bgb[4];
+
+    color_bytes(fg, fgb);
+    color_bytes(bg, bgb);
+    for (uint32_t y = 0; y < 16; y++) {
+        for (uint32_t x = 0; x < 8; x++) {
+            bool on = font8x16[ch][y] & (0x80 >> x);
+            if (memcmp(pixel(col * 8 + x, row * 16 + y), on ? fgb : bgb, bpp_bytes) != 0)
+                return fail("cell (%u,%u) should show '%c' (0x%06x on 0x%06x): pixel (%u,%u) is off",
+                            col, row, ch >= 0x20 && ch < 0x7F ? ch : '?', fg, bg, x, y);
+        }
+    }
+    return true;
+}
+
+/* ---- a model of what fbcon should show ------------------------------------- */
+
+struct mcell {
+    uint8_t ch;
+    uint32_t fg, bg;
+};
+
+static struct mcell model[FBCON_MAX_ROWS][FBCON_MAX_COLS];
+static uint32_t mcol, mrow, mfg, mbg;
+static uint32_t screen_fg, screen_bg;       /* colours at init: empty cells */
+
+static void model_reset(uint32_t fg, uint32_t bg)
+{
+    for (uint32_t r = 0; r < rows; r++)
+        for (uint32_t c = 0; c < cols; c++)
+            model[r][c] = (struct mcell){ ' ', fg, bg };
+    mcol = mrow = 0;
+    mfg = screen_fg = fg;
+    mbg = screen_bg = bg;
+}
+
+static void model_newline(void)
+{
+    mcol = 0;
+    if (mrow + 1 < rows) {
+        mrow++;
+        return;
+    }
+    memmove(model[0], model[1], sizeof(model[0]) * (rows - 1));
+    for (uint32_t c = 0; c < cols; c++)
+        model[rows - 1][c] = (struct mcell){ ' ', screen_fg, screen_bg };
+}
+
+static void model_putc(uint8_t ch)
+{
+    if (ch == '\n') {
+        model_newline();
+    } else if (ch == '\r') {
+        mcol = 0;
+    } else if (ch == '\b') {
+        mcol -= mcol > 0;
+    } else if (ch == '\t') {
+        mcol = mcol / 8 * 8 + 8 > cols ? cols : mcol / 8 * 8 + 8;
+    } else if (ch >= 0x20) {
+        if (mcol == cols)
+            model_newline();
+        model[mrow][mcol++] = (struct mcell){ ch > 0x7E ? FONT_UNKNOWN : ch, mfg, mbg };
+    }
+}
+
+/* Through fbcon and the model alike. */
+static void put(const char *s)
+{
+    for (; *s; s++) {
+        fbcon_putc(*s);
+        model_putc((uint8_t)*s);
+    }
+}
+
+static void set_color(uint32_t fg, uint32_t bg)
+{
+    fbcon_set_color(fg, bg);
+    mfg = fg;
+    mbg = bg;
+}
+
+static bool screen_matches_model(void)
+{
+    for (uint32_t r = 0; r < rows; r++)
+        for (uint32_t c = 0; c < cols; c++)
+            if (!cell_shows(c, r, model[r][c].ch, model[r][c].fg, model[r][c].bg))
+                return false;
+    return true;
+}
+
+/* Fresh memory, fbcon_init in the given colours; false if init failed. */
+static bool start(uint32_t fg, uint32_t bg)
+{
+    struct fb_info fb;
+    int rc;
+
+    fb_setup(cfg);
+    fb = fb_of(cfg);
+    fbcon_set_color(fg, bg);
+    rc = fbcon_init(&fb);
+    model_reset(fg, bg);
+    if (rc != 0)
+        return fail("fbcon_init returned %d", rc);
+    return true;
+}
+
+/* ---- the checks ---------------------------------------------------------------- */
+
+static void check_init(void)
+{
+    uint8_t fgb[4], bgb[4];
+    bool ok = start(FG, BG);
+
+    ok = ok && (fbcon_active() || fail("fbcon_active() is false after init"));
+    /* The whole screen, the margin below the last text row included. */
+    ok = ok && screen_is(BG, 0, cfg->height);
+    ok = ok && canary_intact();
+    report(cfg, "init clears the screen, nothing else", ok);
+
+    color_bytes(FG, fgb);
+    color_bytes(BG, bgb);
+    ok = memcmp(fgb, cfg->fg_bytes, bpp_bytes) == 0 && memcmp(bgb, cfg->bg_bytes, bpp_bytes) == 0;
+    report(cfg, "test's colour arithmetic agrees with the hand-written bytes",
+           ok || fail("color_bytes disagrees with the table"));
+}
+
+static void check_glyph(void)
+{
+    bool ok = start(FG, BG), lit = false;
+    uint32_t x0 = 3 * 8, y0 = 2 * 16;
+
+    put("A\n\n   H");
+    ok = ok && cell_shows(0, 0, 'A', FG, BG) && cell_shows(3, 2, 'H', FG, BG);
+    /* The same once more, against the hand-written bytes directly. */
+    for (uint32_t y = 0; ok && y < 16; y++) {
+        for (uint32_t x = 0; ok && x < 8; x++) {
+            bool on = font8x16['H'][y] & (0x80 >> x);
+            lit |= on;
+            if (memcmp(pixel(x0 + x, y0 + y), on ? cfg->fg_bytes : cfg->bg_bytes, bpp_bytes))
+                ok = fail("'H' pixel (%u,%u) has the wrong bytes", x, y);
+        }
+    }
+    ok = ok && (lit || fail("'H' has no lit pixel"));
+    ok = ok && screen_matches_model() && canary_intact();
+    report(cfg, "glyph at the right place in the right colour bytes", ok);
+}
+
+static void check_control(void)
+{
+    bool ok = start(FG, BG);
+    char line[FBCON_MAX_COLS + 2];
+
+    put("ab\tc\n");                             /* c at column 8 */
+    put("xyz\rQ\n");                            /* Q over x */
+    put("abc\b\bZ\n");                          /* Z over b */
+    put("\x01\x1b\x7f\x80!\n");                 /* ignored, ignored, box, box, ! */
+    put("1\t2\t\t3\n");
+    memset(line, 'w', cols);                    /* a full line, then one more */
+    line[cols] = 0;
+    put(line);
+    put("W\n");
+    put(line);                                  /* exactly full: \n adds no blank line */
+    put("\n<\n");
+    put(line);                                  /* full line: "\b \b" erases its last cell */
+    put("\b \b");
+    ok = ok && cell_shows(8, 0, 'c', FG, BG) && cell_shows(0, 1, 'Q', FG, BG) &&
+         cell_shows(1, 2, 'Z', FG, BG) && cell_shows(0, 3, FONT_UNKNOWN, FG, BG) &&
+         cell_shows(1, 3, FONT_UNKNOWN, FG, BG) && cell_shows(2, 3, '!', FG, BG) &&
+         cell_shows(0, 6, 'W', FG, BG) && cell_shows(0, 8, '<', FG, BG) &&
+         cell_shows(cols - 2, 9, 'w', FG, BG) && cell_shows(cols - 1, 9, ' ', FG, BG);
+    ok = ok && screen_matches_model() && canary_intact();
+    report(cfg, "\\n \\r \\b \\t, wrapping, unknown bytes", ok);
+}
+
+static void check_scroll(void)
+{
+    bool ok = start(FG, BG);
+    size_t band = (size_t)16 * cfg->pitch;      /* one text row of scan lines */
+    uint8_t *before = malloc(band * rows);
+    char s[64];
+
+    if (!before) {
+        perror("malloc");
+        exit(2);
+    }
+    /* Fill every row; the cursor ends on the last one. */
+    for (uint32_t r = 0; r < rows; r++) {
+        set_color(r % 3 ? FG : 0xFF8000, r % 2 ? BG : 0x202020);
+        snprintf(s, sizeof(s), "%sline %u of %u", r ? "\n" : "", r, rows);
+        put(s);
+    }
+    ok = ok && screen_matches_model();
+    memcpy(before, mem, band * rows);
+    set_color(0xFFFFFF, 0x0000AA);
+    put("\nnew");
+    /* Text row r now holds what row r + 1 held, pixel for pixel. */
+    for (uint32_t r = 0; ok && r + 1 < rows; r++)
+        for (uint32_t y = 0; ok && y < 16; y++)
+            if (memcmp(mem + r * band + y * cfg->pitch, before + (r + 1) * band + y * cfg->pitch,
+                       (size_t)cfg->width * bpp_bytes))
+                ok = fail("text row %u scan line %u is not the old row %u", r, y, r + 1);
+    /* The new line is blank in the screen's colours, not the current ones. */
+    ok = ok && cell_shows(0, rows - 1, 'n', 0xFFFFFF, 0x0000AA) &&
+         cell_shows(3, rows - 1, ' ', FG, BG);
+    ok = ok && screen_matches_model() && canary_intact();
+    /* Below the text rows: still the background of init. */
+    ok = ok && screen_is(BG, rows * 16, cfg->height);
+    report(cfg, "scrolling moves the text up by one line", ok);
+    free(before);
+
+    /* Many scrolls with mixed lengths and colours, then the whole screen. */
+    for (uint32_t i = 0; i < 3 * rows + 7; i++) {
+        set_color(0x101010 * (i % 16), i % 5 ? 0x000000 : 0x303030);
+        snprintf(s, sizeof(s), "%u:%.*s", i, (int)(i * 7 % 50), "the quick brown fox jumps over the lazy dog 0123456789");
+        put(s);
+        put(i % 4 ? "\n" : "\t|\n");
+    }
+    ok = screen_matches_model() && canary_intact();
+    report(cfg, "many scrolls leave exactly the expected text", ok);
+}
+
+static void check_reject(void)
+{
+    static const char *const bad[] = {
+        "bpp 16", "bpp 8", "pitch below width", "red field beyond bpp",
+        "narrower than a glyph", "no mapping",
+    };
+    bool ok = true;
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        struct fb_info fb;
+        int rc;
+
+        fb_setup(cfg);
+        fb = fb_of(cfg);
+        switch (i) {
+        case 0: fb.bpp = 16; break;
+        case 1: fb.bpp = 8; break;
+        case 2: fb.pitch = fb.width * (fb.bpp / 8) - 1; break;
+        case 3: fb.red_pos = fb.bpp - 4; break;
+        case 4: fb.width = 7; break;
+        case 5: fb.va = NULL; break;
+        }
+        rc = fbcon_init(&fb);
+        if (rc != -EINVAL)
+            ok = fail("%s: fbcon_init returned %d, want -EINVAL", bad[i], rc);
+        else if (fbcon_active())
+            ok = fail("%s: console active after a failed init", bad[i]);
+        fbcon_putc('x');
+        for (size_t off = 0; ok && off < mem_size; off++)
+            if (mem[off] != CANARY)
+                ok = fail("%s: rejected framebuffer was written to", bad[i]);
+    }
+    report(cfg, "bad framebuffers get -EINVAL and are left alone", ok);
+}
+
+int main(void)
+{
+    for (size_t i = 0; i < sizeof(configs) / sizeof(configs[0]); i++) {
+        cfg = &configs[i];
+        check_init();
+        check_glyph();
+        check_control();
+        check_scroll();
+        check_reject();
+    }
+    free(mem);
+    printf("%s: %d failed\n", failures ? "FAIL" : "PASS", failures);
+    return failures ? 1 : 0;
+}

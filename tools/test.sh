@@ -1,0 +1,81 @@
+#!/bin/bash
+# test.sh ISO: the whole test run behind `make test`.
+#   1. host unit tests of pure kernel and libc logic (tools/host-tests.sh);
+#   2. the test ISO under QEMU with SeaBIOS: kernel self-tests, then every
+#      program in user/tests/, run by init, which powers off with the verdict;
+#   3. the same ISO under OVMF (UEFI): the kernel must come up with a
+#      framebuffer console.
+# One line per test (PASS name / FAIL name (why)); last, "N passed, N failed".
+# Exits non-zero on any failure, a panic, a missing end marker or a time-out.
+set -u
+iso=$1
+log=build/test-bios.log
+ulog=build/test-uefi.log
+results=build/test-results.txt
+: > "$results"
+
+pass() { echo "PASS $1" | tee -a "$results"; }
+fail() { echo "FAIL $1 ($2)" | tee -a "$results"; }
+
+# 1. host unit tests
+tools/host-tests.sh "${HOSTCC:-gcc}" build/host > build/test-host.log 2>&1
+hrc=$?
+grep -E '^(PASS|FAIL) ' build/test-host.log >> "$results"
+echo "host unit tests: $(grep -c '^PASS ' build/test-host.log) passed, $(grep -c '^FAIL ' build/test-host.log) failed"
+grep -E '^FAIL ' build/test-host.log
+if [ "$hrc" != 0 ] && ! grep -q '^FAIL ' build/test-host.log; then
+    fail host_tests "exit $hrc; see build/test-host.log"
+fi
+
+# 2. BIOS run
+echo "qemu: running the test ISO under SeaBIOS (serial log: $log)"
+timeout "${TEST_TIMEOUT:-1500}" qemu-system-i386 -m 256M -display none -no-reboot \
+    -device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial stdio -cdrom "$iso" \
+    < /dev/null 2>&1 | tr -d '\r' | tee "$log" | grep -E --line-buffered '^(PASS|FAIL) |PANIC|panic'
+rc=${PIPESTATUS[0]}
+grep -E '^(PASS|FAIL) ' "$log" >> "$results"
+if grep -q 'PANIC' "$log"; then
+    fail qemu_bios "kernel panic; see $log"
+elif [ "$rc" = 124 ]; then
+    fail qemu_bios "timed out; see $log"
+elif ! grep -qE '^init: [0-9]+ passed, [0-9]+ failed' "$log"; then
+    fail qemu_bios "no end marker from init (qemu exit $rc); see $log"
+elif [ "$rc" != 33 ]; then
+    fail qemu_bios "qemu exit status $rc, want 33 (power-off with pass)"
+else
+    pass qemu_bios
+fi
+if grep -q '^firmware: BIOS' "$log"; then pass boot.bios_banner; else fail boot.bios_banner "no firmware line"; fi
+# Every test in the image must have reported.
+if [ -f build/root/etc/tests ]; then
+    while read -r t; do
+        [ -n "$t" ] || continue
+        grep -qE "^(PASS|FAIL) $t( |\$)" "$log" || fail "$t" "no result line"
+    done < build/root/etc/tests
+fi
+
+# 3. UEFI boot check
+if [ -e /usr/share/OVMF/OVMF_CODE_4M.fd ]; then
+    echo "qemu: booting the same ISO under OVMF (UEFI)"
+    cp /usr/share/OVMF/OVMF_VARS_4M.fd build/ovmf-vars.fd
+    timeout 120 qemu-system-x86_64 -machine q35 -m 256M -display none -no-reboot \
+        -drive if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd \
+        -drive if=pflash,format=raw,unit=1,file=build/ovmf-vars.fd \
+        -device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial stdio -cdrom "$iso" \
+        < /dev/null > "$ulog" 2>&1
+    urc=$?
+    tr -d '\r' < "$ulog" > "$ulog.txt"
+    if [ "$urc" = 33 ] && grep -q '^firmware: UEFI' "$ulog.txt" &&
+       grep -q '^console: serial + framebuffer' "$ulog.txt"; then
+        pass boot.uefi_framebuffer
+    else
+        fail boot.uefi_framebuffer "qemu exit $urc; see $ulog.txt"
+    fi
+else
+    fail boot.uefi_framebuffer "OVMF not installed"
+fi
+
+npass=$(grep -c '^PASS ' "$results")
+nfail=$(grep -c '^FAIL ' "$results")
+echo "$npass passed, $nfail failed"
+[ "$nfail" = 0 ] && [ "$npass" -gt 0 ]

@@ -89,14 +89,21 @@ $(B)/kernel.elf: $(KOBJ) linker.ld tools/gen-ksyms.sh
 LIBC_SRC_C := $(wildcard libc/src/*.c)
 LIBC_SRC_S := $(filter-out libc/arch/crt0.S,$(wildcard libc/arch/*.S))
 LIBC_OBJ := $(LIBC_SRC_C:libc/%.c=$(B)/libc/%.o) $(LIBC_SRC_S:libc/%.S=$(B)/libc/%.o)
+LIBC_ASFLAGS = -m32 -g -MMD -MP -isystem libc/include -isystem kernel/include -D__ASSEMBLY__
 
+# libc's own code is built with -fno-builtin: otherwise gcc may compile a
+# function into a call to itself (strcpy -> strcpy, malloc+memset -> calloc).
 $(B)/libc/%.o: libc/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(UCFLAGS) -c $< -o $@
+	$(CC) $(UCFLAGS) -fno-builtin -c $< -o $@
 
 $(B)/libc/%.o: libc/%.S
 	@mkdir -p $(dir $@)
-	$(CC) -m32 -g -MMD -MP -isystem libc/include -isystem kernel/include -D__ASSEMBLY__ -c $< -o $@
+	$(CC) $(LIBC_ASFLAGS) -c $< -o $@
+
+$(B)/libc/crt0.o: libc/arch/crt0.S
+	@mkdir -p $(dir $@)
+	$(CC) $(LIBC_ASFLAGS) -c $< -o $@
 
 $(B)/libc/libc.a: $(LIBC_OBJ)
 	rm -f $@
@@ -106,6 +113,10 @@ $(B)/libc/libc.a: $(LIBC_OBJ)
 
 USER_PROGS := $(patsubst user/%.c,%,$(wildcard user/*.c))
 TEST_PROGS := $(patsubst user/tests/%.c,%,$(wildcard user/tests/*.c))
+# make test ONLY="a b": build only these tests into the image (for quick runs).
+ifneq ($(ONLY),)
+TEST_PROGS := $(filter $(ONLY),$(TEST_PROGS))
+endif
 ifeq ($(FAIL_DEMO),1)
 TEST_PROGS += fail_demo
 endif
@@ -115,7 +126,7 @@ $(B)/user/%.o: user/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(UCFLAGS) -Iuser/include -c $< -o $@
 
-$(B)/user/tests/fail_demo.o: tools/fail_demo.c
+$(B)/user/tests/fail_demo.o: user/extra/fail_demo.c
 	@mkdir -p $(dir $@)
 	$(CC) $(UCFLAGS) -Iuser/include -c $< -o $@
 
@@ -132,8 +143,11 @@ $(B)/root/tests/%: $(B)/user/tests/%.o $(B)/libc/libc.a $(B)/libc/arch/crt0.o
 
 # The initrd: a USTAR archive of build/root, loaded by GRUB as a module.
 # The test list is recorded so a stale binary of a removed test never runs.
-$(B)/initrd.tar: $(USER_BINS) FORCE
+ROOTFS_FILES := $(shell find rootfs -type f 2>/dev/null)
+
+$(B)/initrd.tar: $(USER_BINS) $(ROOTFS_FILES) FORCE
 	@mkdir -p $(B)/root/etc
+	@cp -r rootfs/. $(B)/root/
 	@printf '%s\n' $(TEST_PROGS) > $(B)/root/etc/tests.new
 	@cmp -s $(B)/root/etc/tests.new $(B)/root/etc/tests 2>/dev/null || mv $(B)/root/etc/tests.new $(B)/root/etc/tests
 	@rm -f $(B)/root/etc/tests.new
@@ -180,9 +194,8 @@ usb: all
 	@echo "Boot it with Secure Boot off (BIOS/CSM or UEFI)."
 
 test: deps
-	$(MAKE) WERROR=-Werror test-host
 	$(MAKE) WERROR=-Werror $(B)/agora-test.iso
-	tools/test.sh $(B)/agora-test.iso
+	B=$(B) tools/test.sh $(B)/agora-test.iso
 
 test-host:
 	@mkdir -p $(B)/host
@@ -190,9 +203,10 @@ test-host:
 
 bench: deps
 	$(MAKE) WERROR=-Werror TEST_ARGS=bench $(B)/agora-test.iso
-	tools/bench.sh $(B)/agora-test.iso
+	B=$(B) tools/bench.sh $(B)/agora-test.iso
 
 clean:
 	rm -rf $(B)
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
+.SECONDARY:

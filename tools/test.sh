@@ -9,22 +9,23 @@
 # Exits non-zero on any failure, a panic, a missing end marker or a time-out.
 set -u
 iso=$1
-log=build/test-bios.log
-ulog=build/test-uefi.log
-results=build/test-results.txt
+B=${B:-build}
+log=$B/test-bios.log
+ulog=$B/test-uefi.log
+results=$B/test-results.txt
 : > "$results"
 
 pass() { echo "PASS $1" | tee -a "$results"; }
 fail() { echo "FAIL $1 ($2)" | tee -a "$results"; }
 
 # 1. host unit tests
-tools/host-tests.sh "${HOSTCC:-gcc}" build/host > build/test-host.log 2>&1
+tools/host-tests.sh "${HOSTCC:-gcc}" $B/host > $B/test-host.log 2>&1
 hrc=$?
-grep -E '^(PASS|FAIL) ' build/test-host.log >> "$results"
-echo "host unit tests: $(grep -c '^PASS ' build/test-host.log) passed, $(grep -c '^FAIL ' build/test-host.log) failed"
-grep -E '^FAIL ' build/test-host.log
-if [ "$hrc" != 0 ] && ! grep -q '^FAIL ' build/test-host.log; then
-    fail host_tests "exit $hrc; see build/test-host.log"
+grep -E '^(PASS|FAIL) ' $B/test-host.log >> "$results"
+echo "host unit tests: $(grep -c '^PASS ' $B/test-host.log) passed, $(grep -c '^FAIL ' $B/test-host.log) failed"
+grep -E '^FAIL ' $B/test-host.log
+if [ "$hrc" != 0 ] && ! grep -q '^FAIL ' $B/test-host.log; then
+    fail host_tests "exit $hrc; see $B/test-host.log"
 fi
 
 # 2. BIOS run
@@ -47,20 +48,20 @@ else
 fi
 if grep -q '^firmware: BIOS' "$log"; then pass boot.bios_banner; else fail boot.bios_banner "no firmware line"; fi
 # Every test in the image must have reported.
-if [ -f build/root/etc/tests ]; then
+if [ -f $B/root/etc/tests ]; then
     while read -r t; do
         [ -n "$t" ] || continue
         grep -qE "^(PASS|FAIL) $t( |\$)" "$log" || fail "$t" "no result line"
-    done < build/root/etc/tests
+    done < $B/root/etc/tests
 fi
 
 # 3. UEFI boot check
 if [ -e /usr/share/OVMF/OVMF_CODE_4M.fd ]; then
     echo "qemu: booting the same ISO under OVMF (UEFI)"
-    cp /usr/share/OVMF/OVMF_VARS_4M.fd build/ovmf-vars.fd
+    cp /usr/share/OVMF/OVMF_VARS_4M.fd $B/ovmf-vars.fd
     timeout 120 qemu-system-x86_64 -machine q35 -m 256M -display none -no-reboot \
         -drive if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd \
-        -drive if=pflash,format=raw,unit=1,file=build/ovmf-vars.fd \
+        -drive if=pflash,format=raw,unit=1,file=$B/ovmf-vars.fd \
         -device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial stdio -cdrom "$iso" \
         < /dev/null > "$ulog" 2>&1
     urc=$?

@@ -49,9 +49,9 @@ static void __attribute__((noreturn)) kernel_fault(struct trapframe *tf)
                vm_is_kstack_guard(cr2) ? " (kernel stack overflow)" : "");
     }
     dump_registers(tf);
-    uint32_t off;
+    uint32_t off = 0;
     const char *fn = ksym_lookup(tf->eip, &off);
-    printk("  at %s+0x%x\n", fn ? fn : "?", off);
+    printk("faulting instruction:\n  [<%08x>] %s+0x%x\n", tf->eip, fn ? fn : "?", off);
     backtrace_print(tf->ebp);
     printk("kernel panic: halted\n");
     arch_qemu_exit(QEMU_EXIT_FAIL);

@@ -263,6 +263,12 @@ static bool user_range_ok(const void __user *p, size_t n)
 
 /* ---- open and close ------------------------------------------------------- */
 
+/*
+ * open(2): the lowest free descriptor, or -EMFILE, -ENOENT, -ENOTDIR,
+ * -ENAMETOOLONG, -EFAULT, -EEXIST (O_CREAT|O_EXCL), -EISDIR (a directory
+ * for writing or O_CREAT), -EROFS (writing, truncating or creating a ramfs
+ * file; O_CREAT alone on an existing file is fine, as on Linux), -EACCES.
+ */
 long sys_open(const char __user *upath, int flags, int mode)
 {
     struct ramfs_inode *ip, *parent;
@@ -303,6 +309,7 @@ long sys_open(const char __user *upath, int flags, int mode)
     return fd;
 }
 
+/* close(2): 0 or -EBADF. */
 long sys_close(int fd)
 {
     if (!fd_file(fd))
@@ -400,6 +407,8 @@ static long file_write(struct file *f, const char __user *buf, size_t n)
     return console_write_user(buf, n);
 }
 
+/* read(2): bytes read (0 at the end of a file), or -EBADF, -EFAULT (bad
+ * range, or nothing could be copied), -EISDIR, -EINTR (console). */
 long sys_read(int fd, void __user *buf, size_t count)
 {
     struct file *f = fd_file(fd);
@@ -408,6 +417,8 @@ long sys_read(int fd, void __user *buf, size_t count)
     return file_read(f, buf, count);
 }
 
+/* write(2): bytes written, or -EBADF (not open for writing: every ramfs
+ * file), -EFAULT. */
 long sys_write(int fd, const void __user *buf, size_t count)
 {
     struct file *f = fd_file(fd);
@@ -416,7 +427,9 @@ long sys_write(int fd, const void __user *buf, size_t count)
     return file_write(f, buf, count);
 }
 
-/* readv and writev: the segments in order, stopping at the first short one. */
+/* readv and writev: the segments in order, stopping at the first short one.
+ * Bytes moved, or -EBADF, -EINVAL (more than 1024 segments, a length over
+ * 2^31 - 1), -EFAULT, or the first segment's error. */
 static long rw_vector(int fd, const struct linux_iovec __user *uiov, uint32_t cnt, bool write)
 {
     struct file *f = fd_file(fd);
@@ -517,6 +530,8 @@ static int64_t file_seek(struct file *f, int64_t off, uint32_t whence)
     return pos;
 }
 
+/* lseek(2): the new offset, or -EBADF, -EINVAL, -ESPIPE (console), -ENXIO,
+ * -EOVERFLOW (beyond 2^31 - 1: use _llseek). */
 long sys_lseek(int fd, int32_t offset, uint32_t whence)
 {
     struct file *f = fd_file(fd);
@@ -531,6 +546,7 @@ long sys_lseek(int fd, int32_t offset, uint32_t whence)
     return (long)pos;
 }
 
+/* _llseek(2): 0 with the 64-bit offset stored at *result, or -errno. */
 long sys__llseek(int fd, uint32_t offset_high, uint32_t offset_low,
                  int64_t __user *result, uint32_t whence)
 {
@@ -561,6 +577,7 @@ static long stat64_inode(const struct ramfs_inode *ip, struct linux_stat64 __use
     return copyout(st, &ks, sizeof(ks));
 }
 
+/* stat(2) family: 0 or -EBADF, -ENOENT, -ENOTDIR, -ENAMETOOLONG, -EFAULT. */
 long sys_stat(const char __user *path, struct linux_stat __user *st)
 {
     struct ramfs_inode *ip;
@@ -612,6 +629,8 @@ long sys_access(const char __user *path, int mode)
 
 /* ---- directories ---------------------------------------------------------- */
 
+/* getdents64(2): bytes of records stored, 0 at the end, or -EBADF,
+ * -ENOTDIR, -EINVAL (count too small for the next record), -EFAULT. */
 long sys_getdents64(int fd, void __user *dirp, uint32_t count)
 {
     struct file *f = fd_file(fd);
@@ -635,6 +654,7 @@ long sys_getdents64(int fd, void __user *dirp, uint32_t count)
     return n;
 }
 
+/* getcwd(2): always "/", so 2 (the length with the NUL), or -ERANGE, -EFAULT. */
 long sys_getcwd(char __user *buf, size_t size)
 {
     if (size < 2)
@@ -670,12 +690,14 @@ static long dup_from(struct file *f, int from, bool cloexec)
     return fd;
 }
 
+/* dup(2): the lowest free descriptor, or -EBADF, -EMFILE. */
 long sys_dup(int fd)
 {
     struct file *f = fd_file(fd);
     return f ? dup_from(f, 0, false) : -EBADF;
 }
 
+/* dup2(2): newfd (closed first if open), or -EBADF. */
 long sys_dup2(int oldfd, int newfd)
 {
     struct file *f = fd_file(oldfd);
@@ -689,6 +711,9 @@ long sys_dup2(int oldfd, int newfd)
     return newfd;
 }
 
+/* fcntl64(2) (also fine for fcntl, 55): F_DUPFD(_CLOEXEC), F_GETFD, F_SETFD,
+ * F_GETFL, F_SETFL (O_APPEND, O_NONBLOCK, ... are kept, and ignored);
+ * anything else is -EINVAL. */
 long sys_fcntl64(int fd, uint32_t cmd, uint32_t arg)
 {
     struct file *f = fd_file(fd);
@@ -715,7 +740,8 @@ long sys_fcntl64(int fd, uint32_t cmd, uint32_t arg)
     }
 }
 
-/* Just enough terminal for isatty() and for programs that ask the size. */
+/* ioctl(2): just enough terminal for isatty() and for programs that ask the
+ * window size: TCGETS and TIOCGWINSZ on the console; else -ENOTTY. */
 long sys_ioctl(int fd, uint32_t cmd, uint32_t arg)
 {
     struct file *f = fd_file(fd);

@@ -13,7 +13,6 @@
 
 #define HDR 8u
 #define FTR 4u
-#define MIN_BLOCK 24u
 #define USED 1u
 #define MAGIC 0xA6081A5u
 
@@ -25,6 +24,9 @@ struct hdr {
 struct free_links {
     struct hdr *prev, *next;
 };
+
+/* Smallest block: header, free-list links, footer (24 bytes on i386). */
+#define MIN_BLOCK ((uint32_t)ALIGN_UP(HDR + sizeof(struct free_links) + FTR, 8u))
 
 static inline uint32_t bsize(const struct hdr *b) { return b->size_used & ~7u; }
 static inline bool bused(const struct hdr *b) { return b->size_used & USED; }

@@ -19,23 +19,27 @@ static bool range_ok(vaddr_t va, size_t n)
     return va >= USER_BASE && va + n >= va && va + n <= USER_TOP;
 }
 
-/* The frame behind user page va, faulted in if needed; 0 if not allowed. */
-static paddr_t user_frame(struct vm_space *vs, vaddr_t va, bool write)
+enum access { READ, WRITE, LOAD };      /* LOAD: exec filling a new image */
+
+/* The frame behind user page va, faulted in if needed; 0 if not allowed.
+ * LOAD writes even into pages the user may only read (exec's text). */
+static paddr_t user_frame(struct vm_space *vs, vaddr_t va, enum access acc)
 {
     pte_t pte = vm_lookup_pte(vs, va);
     if (!(pte & PTE_P)) {
-        if (vm_fault(vs, va, write) < 0)
+        if (vm_fault(vs, va, acc == WRITE) < 0)
             return 0;
         pte = vm_lookup_pte(vs, va);
     }
-    if (!(pte & PTE_P) || !(pte & PTE_U) || (write && !(pte & PTE_W)))
+    if (!(pte & PTE_P) || !(pte & PTE_U) || (acc == WRITE && !(pte & PTE_W)))
         return 0;
     return PTE_ADDR(pte);
 }
 
 /* Copy n bytes between kernel buffer kbuf and user range va. */
-static int copy_user(struct vm_space *vs, vaddr_t va, void *kbuf, size_t n, bool to_user)
+static int copy_user(struct vm_space *vs, vaddr_t va, void *kbuf, size_t n, enum access acc)
 {
+    bool to_user = acc != READ;
     if (n == 0)
         return 0;
     if (!vs || !range_ok(va, n))
@@ -44,7 +48,7 @@ static int copy_user(struct vm_space *vs, vaddr_t va, void *kbuf, size_t n, bool
     while (n > 0) {
         size_t off = va & (PAGE_SIZE - 1);
         size_t chunk = MIN(n, PAGE_SIZE - off);
-        paddr_t pa = user_frame(vs, va, to_user);
+        paddr_t pa = user_frame(vs, va, acc);
         if (!pa)
             return -EFAULT;
         char *p = kmap(pa);
@@ -62,22 +66,27 @@ static int copy_user(struct vm_space *vs, vaddr_t va, void *kbuf, size_t n, bool
 
 int vm_copyout(struct vm_space *vs, vaddr_t dst, const void *src, size_t n)
 {
-    return copy_user(vs, dst, (void *)src, n, true);
+    return copy_user(vs, dst, (void *)src, n, WRITE);
+}
+
+int vm_load(struct vm_space *vs, vaddr_t dst, const void *src, size_t n)
+{
+    return copy_user(vs, dst, (void *)src, n, LOAD);
 }
 
 int vm_copyin(struct vm_space *vs, void *dst, vaddr_t src, size_t n)
 {
-    return copy_user(vs, src, dst, n, false);
+    return copy_user(vs, src, dst, n, READ);
 }
 
 int copyin(void *dst, const void __user *src, size_t n)
 {
-    return copy_user(current ? current->vm : NULL, (vaddr_t)src, dst, n, false);
+    return copy_user(current ? current->vm : NULL, (vaddr_t)src, dst, n, READ);
 }
 
 int copyout(void __user *dst, const void *src, size_t n)
 {
-    return copy_user(current ? current->vm : NULL, (vaddr_t)dst, (void *)src, n, true);
+    return copy_user(current ? current->vm : NULL, (vaddr_t)dst, (void *)src, n, WRITE);
 }
 
 int copyinstr(char *dst, const char __user *src, size_t max)
@@ -89,7 +98,7 @@ int copyinstr(char *dst, const char __user *src, size_t max)
     for (size_t i = 0; i < max;) {
         if (!range_ok(va + i, 1))
             return -EFAULT;
-        paddr_t pa = user_frame(vs, va + i, false);
+        paddr_t pa = user_frame(vs, va + i, READ);
         if (!pa)
             return -EFAULT;
         size_t off = (va + i) & (PAGE_SIZE - 1);

@@ -118,7 +118,7 @@ static int load_segment(struct vm_space *vs, const uint8_t *data, const struct e
     for (uint32_t done = 0; done < ph->filesz;) {
         vaddr_t va = ph->vaddr + done;
         uint32_t chunk = MIN(ph->filesz - done, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
-        int err = vm_copyout(vs, va, data + ph->offset + done, chunk);
+        int err = vm_load(vs, va, data + ph->offset + done, chunk);
         if (err < 0)
             return err;
         done += chunk;

@@ -1,7 +1,8 @@
 /*
  * setjmp.S: setjmp/longjmp and the register half of sigsetjmp.
  * A jmp_buf starts with six words: ebx, esi, edi, ebp, the esp the caller
- * will have after setjmp returns, and the return address (see <setjmp.h>).
+ * will have after setjmp returns, and the return address (see <setjmp.h>);
+ * word 6 (__mask_saved) says whether a signal mask follows.
  * The signal-mask half of sigsetjmp/siglongjmp is in signal.c.
  */
 	.text
@@ -21,6 +22,7 @@ _setjmp:
 	movl %ecx, 16(%edx)
 	movl (%esp), %ecx               /* return address */
 	movl %ecx, 20(%edx)
+	movl $0, 24(%edx)               /* __mask_saved: siglongjmp keeps the mask */
 	xorl %eax, %eax
 	ret
 	.size setjmp, . - setjmp

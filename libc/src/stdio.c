@@ -641,14 +641,12 @@ void clearerr(FILE *f)
 void perror(const char *s)
 {
 	int e = errno;
-	const char *msg = strerror(e);
 
-	if (s && *s) {
-		fputs(s, stderr);
-		fputs(": ", stderr);
-	}
-	fputs(msg, stderr);
-	fputc('\n', stderr);
+	/* One fprintf, so the line reaches the fd in a single write. */
+	if (s && *s)
+		fprintf(stderr, "%s: %s\n", s, strerror(e));
+	else
+		fprintf(stderr, "%s\n", strerror(e));
 	errno = e;
 }
 

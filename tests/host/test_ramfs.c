@@ -127,10 +127,12 @@ static void tar_reserve(struct tar *t, size_t more)
     }
 }
 
+/* width - 1 octal digits and a NUL, as GNU tar writes them */
 static void octal(char *field, size_t width, unsigned long long v)
 {
-    /* width - 1 digits and a NUL, as GNU tar writes them */
-    snprintf(field, width, "%0*llo", (int)(width - 1), v);
+    field[width - 1] = '\0';
+    for (size_t i = width - 1; i-- > 0; v >>= 3)
+        field[i] = (char)('0' + (v & 7));
 }
 
 /*
@@ -169,7 +171,7 @@ static size_t tar_add(struct tar *t, const char *path, char type, unsigned mode,
     unsigned sum = 0;
     for (int i = 0; i < 512; i++)
         sum += h[i];
-    snprintf((char *)h + 148, 8, "%06o", sum);
+    octal((char *)h + 148, 7, sum);         /* six digits, NUL, then a space */
     h[155] = ' ';
 
     size_t at = t->len;

@@ -24,5 +24,7 @@ int copyinstr(char *dst, const char __user *src, size_t max);
 /* The same for an address space that is not the current one (exec). */
 int vm_copyout(struct vm_space *vs, vaddr_t dst, const void *src, size_t n);
 int vm_copyin(struct vm_space *vs, void *dst, vaddr_t src, size_t n);
+/* exec: write a new image, including pages the user may only read. */
+int vm_load(struct vm_space *vs, vaddr_t dst, const void *src, size_t n);
 
 #endif

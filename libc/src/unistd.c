@@ -1,0 +1,425 @@
+/*
+ * unistd.c: thin wrappers over Linux i386 system calls for <unistd.h>,
+ * <fcntl.h>, <sys/stat.h>-style path calls, <sys/uio.h>, <sys/ioctl.h>,
+ * <sys/resource.h> and <sys/times.h>. Each passes its arguments through
+ * and converts the result with __syscall_ret (errno, -1).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/sysinfo.h>
+#include <sys/times.h>
+#include <sys/uio.h>
+#include <unistd.h>
+#include <agora/syscall.h>
+
+#define RET(x) __syscall_ret(x)
+
+/* Process creation and identity */
+
+pid_t fork(void)                { return (pid_t)RET(__syscall0(__NR_fork)); }
+/* vfork is fork here: the child gets its own copy, which is always safe. */
+pid_t vfork(void)               { return fork(); }
+pid_t getpid(void)              { return (pid_t)__syscall0(__NR_getpid); }
+pid_t getppid(void)             { return (pid_t)__syscall0(__NR_getppid); }
+pid_t gettid(void)              { return (pid_t)__syscall0(__NR_gettid); }
+pid_t getpgrp(void)             { return (pid_t)RET(__syscall0(__NR_getpgrp)); }
+pid_t getpgid(pid_t pid)        { return (pid_t)RET(__syscall1(__NR_getpgid, pid)); }
+int setpgid(pid_t pid, pid_t pg){ return (int)RET(__syscall2(__NR_setpgid, pid, pg)); }
+pid_t getsid(pid_t pid)         { return (pid_t)RET(__syscall1(__NR_getsid, pid)); }
+pid_t setsid(void)              { return (pid_t)RET(__syscall0(__NR_setsid)); }
+
+/* Execute path with argv and envp; returns only on failure (-1, errno). */
+int execve(const char *path, char *const argv[], char *const envp[])
+{
+	return (int)RET(__syscall3(__NR_execve, path, argv, envp));
+}
+
+/* The 32-bit-id system calls (the 16-bit originals truncate ids). */
+uid_t getuid(void)  { return (uid_t)__syscall0(__NR_getuid32); }
+uid_t geteuid(void) { return (uid_t)__syscall0(__NR_geteuid32); }
+gid_t getgid(void)  { return (gid_t)__syscall0(__NR_getgid32); }
+gid_t getegid(void) { return (gid_t)__syscall0(__NR_getegid32); }
+int setuid(uid_t uid) { return (int)RET(__syscall1(__NR_setuid32, uid)); }
+int setgid(gid_t gid) { return (int)RET(__syscall1(__NR_setgid32, gid)); }
+
+/* Set only the effective id: setresuid(-1, uid, -1). */
+int seteuid(uid_t uid)
+{
+	return (int)RET(__syscall3(__NR_setresuid32, -1, uid, -1));
+}
+
+/* Set only the effective group id: setresgid(-1, gid, -1). */
+int setegid(gid_t gid)
+{
+	return (int)RET(__syscall3(__NR_setresgid32, -1, gid, -1));
+}
+
+int setreuid(uid_t r, uid_t e) { return (int)RET(__syscall2(__NR_setreuid32, r, e)); }
+int setregid(gid_t r, gid_t e) { return (int)RET(__syscall2(__NR_setregid32, r, e)); }
+
+int setresuid(uid_t r, uid_t e, uid_t s)
+{
+	return (int)RET(__syscall3(__NR_setresuid32, r, e, s));
+}
+
+int setresgid(gid_t r, gid_t e, gid_t s)
+{
+	return (int)RET(__syscall3(__NR_setresgid32, r, e, s));
+}
+
+int getresuid(uid_t *r, uid_t *e, uid_t *s)
+{
+	return (int)RET(__syscall3(__NR_getresuid32, r, e, s));
+}
+
+int getresgid(gid_t *r, gid_t *e, gid_t *s)
+{
+	return (int)RET(__syscall3(__NR_getresgid32, r, e, s));
+}
+
+int getgroups(int size, gid_t list[])
+{
+	return (int)RET(__syscall2(__NR_getgroups32, size, list));
+}
+
+int setgroups(size_t size, const gid_t *list)
+{
+	return (int)RET(__syscall2(__NR_setgroups32, size, list));
+}
+
+/* File descriptors */
+
+ssize_t read(int fd, void *buf, size_t n)
+{
+	return (ssize_t)RET(__syscall3(__NR_read, fd, buf, n));
+}
+
+ssize_t write(int fd, const void *buf, size_t n)
+{
+	return (ssize_t)RET(__syscall3(__NR_write, fd, buf, n));
+}
+
+/* pread64/pwrite64 take the 64-bit offset as two words, low first. */
+ssize_t pread(int fd, void *buf, size_t n, off_t off)
+{
+	long long o = off;
+
+	return (ssize_t)RET(__syscall5(__NR_pread64, fd, buf, n, (unsigned long)o,
+				       (unsigned long)(o >> 32)));
+}
+
+ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
+{
+	long long o = off;
+
+	return (ssize_t)RET(__syscall5(__NR_pwrite64, fd, buf, n, (unsigned long)o,
+				       (unsigned long)(o >> 32)));
+}
+
+ssize_t readv(int fd, const struct iovec *iov, int n)
+{
+	return (ssize_t)RET(__syscall3(__NR_readv, fd, iov, n));
+}
+
+ssize_t writev(int fd, const struct iovec *iov, int n)
+{
+	return (ssize_t)RET(__syscall3(__NR_writev, fd, iov, n));
+}
+
+int close(int fd)               { return (int)RET(__syscall1(__NR_close, fd)); }
+int dup(int fd)                 { return (int)RET(__syscall1(__NR_dup, fd)); }
+int dup2(int fd, int nfd)       { return (int)RET(__syscall2(__NR_dup2, fd, nfd)); }
+int dup3(int fd, int nfd, int fl){ return (int)RET(__syscall3(__NR_dup3, fd, nfd, fl)); }
+int pipe(int fds[2])            { return (int)RET(__syscall1(__NR_pipe, fds)); }
+int pipe2(int fds[2], int fl)   { return (int)RET(__syscall2(__NR_pipe2, fds, fl)); }
+int fsync(int fd)               { return (int)RET(__syscall1(__NR_fsync, fd)); }
+void sync(void)                 { __syscall0(__NR_sync); }
+
+off_t lseek(int fd, off_t off, int whence)
+{
+	return (off_t)RET(__syscall3(__NR_lseek, fd, off, whence));
+}
+
+int ftruncate(int fd, off_t len)
+{
+	return (int)RET(__syscall2(__NR_ftruncate, fd, len));
+}
+
+int truncate(const char *path, off_t len)
+{
+	return (int)RET(__syscall2(__NR_truncate, path, len));
+}
+
+/* open(path, flags[, mode]): the mode is read only with O_CREAT/O_TMPFILE. */
+int open(const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+
+	if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) {
+		va_list ap;
+		va_start(ap, flags);
+		mode = va_arg(ap, mode_t);
+		va_end(ap);
+	}
+	return (int)RET(__syscall3(__NR_open, path, flags, mode));
+}
+
+/* openat(dirfd, path, flags[, mode]). */
+int openat(int dirfd, const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+
+	if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) {
+		va_list ap;
+		va_start(ap, flags);
+		mode = va_arg(ap, mode_t);
+		va_end(ap);
+	}
+	return (int)RET(__syscall4(__NR_openat, dirfd, path, flags, mode));
+}
+
+int creat(const char *path, mode_t mode)
+{
+	return open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
+}
+
+/* fcntl(fd, cmd[, arg]) via fcntl64; the optional argument is one word. */
+int fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	long arg;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, long);
+	va_end(ap);
+	return (int)RET(__syscall3(__NR_fcntl64, fd, cmd, arg));
+}
+
+/* ioctl(fd, req[, arg]). */
+int ioctl(int fd, unsigned long req, ...)
+{
+	va_list ap;
+	long arg;
+
+	va_start(ap, req);
+	arg = va_arg(ap, long);
+	va_end(ap);
+	return (int)RET(__syscall3(__NR_ioctl, fd, req, arg));
+}
+
+/* 1 if fd is a terminal (TCGETS succeeds), else 0 with errno ENOTTY. */
+int isatty(int fd)
+{
+	unsigned char termios[64];
+	long r = __syscall3(__NR_ioctl, fd, TCGETS, termios);
+
+	if (__syscall_is_error(r)) {
+		errno = r == -EBADF ? EBADF : ENOTTY;
+		return 0;
+	}
+	return 1;
+}
+
+/* Paths */
+
+int access(const char *p, int mode) { return (int)RET(__syscall2(__NR_access, p, mode)); }
+int chdir(const char *path)         { return (int)RET(__syscall1(__NR_chdir, path)); }
+int fchdir(int fd)                  { return (int)RET(__syscall1(__NR_fchdir, fd)); }
+int unlink(const char *path)        { return (int)RET(__syscall1(__NR_unlink, path)); }
+int rmdir(const char *path)         { return (int)RET(__syscall1(__NR_rmdir, path)); }
+int link(const char *a, const char *b)    { return (int)RET(__syscall2(__NR_link, a, b)); }
+int symlink(const char *a, const char *b) { return (int)RET(__syscall2(__NR_symlink, a, b)); }
+int rename(const char *a, const char *b)  { return (int)RET(__syscall2(__NR_rename, a, b)); }
+int mkdir(const char *path, mode_t m)     { return (int)RET(__syscall2(__NR_mkdir, path, m)); }
+int chmod(const char *path, mode_t m)     { return (int)RET(__syscall2(__NR_chmod, path, m)); }
+int fchmod(int fd, mode_t m)              { return (int)RET(__syscall2(__NR_fchmod, fd, m)); }
+mode_t umask(mode_t m)                    { return (mode_t)__syscall1(__NR_umask, m); }
+
+int mknod(const char *path, mode_t mode, dev_t dev)
+{
+	return (int)RET(__syscall3(__NR_mknod, path, mode, (unsigned long)dev));
+}
+
+int mkfifo(const char *path, mode_t mode)
+{
+	return mknod(path, (mode & 07777) | S_IFIFO, 0);
+}
+
+ssize_t readlink(const char *restrict path, char *restrict buf, size_t size)
+{
+	return (ssize_t)RET(__syscall3(__NR_readlink, path, buf, size));
+}
+
+int chown(const char *p, uid_t u, gid_t g)  { return (int)RET(__syscall3(__NR_chown32, p, u, g)); }
+int lchown(const char *p, uid_t u, gid_t g) { return (int)RET(__syscall3(__NR_lchown32, p, u, g)); }
+int fchown(int fd, uid_t u, gid_t g)        { return (int)RET(__syscall3(__NR_fchown32, fd, u, g)); }
+
+/*
+ * The current directory into buf[size] (a malloc'd buffer if buf is NULL).
+ * If the kernel has no getcwd, every process is taken to be at "/".
+ */
+char *getcwd(char *buf, size_t size)
+{
+	char tmp[PATH_MAX];
+	long r = __syscall2(__NR_getcwd, tmp, sizeof(tmp));
+	size_t len;
+
+	if (r == -ENOSYS) {
+		strcpy(tmp, "/");
+	} else if (__syscall_is_error(r)) {
+		errno = (int)-r;
+		return NULL;
+	}
+	len = strlen(tmp) + 1;
+	if (buf == NULL) {
+		buf = size ? malloc(size) : strdup(tmp);
+		if (buf == NULL)
+			return NULL;
+		if (size == 0)
+			return buf;
+	}
+	if (len > size) {
+		errno = size ? ERANGE : EINVAL;
+		return NULL;
+	}
+	return memcpy(buf, tmp, len);
+}
+
+/* Host name: the nodename field of uname(). */
+int gethostname(char *name, size_t len)
+{
+	struct { char f[6][65]; } u;
+	size_t n;
+
+	if ((int)RET(__syscall1(__NR_uname, &u)) < 0)
+		return -1;
+	n = strlen(u.f[1]) + 1;
+	if (n > len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(name, u.f[1], n);
+	return 0;
+}
+
+/* Memory: the program break */
+
+static char *cur_brk;
+
+/* Set the break to addr. 0, or -1 with ENOMEM. */
+int brk(void *addr)
+{
+	char *r = (char *)__syscall1(__NR_brk, addr);
+
+	if (r != addr) {
+		errno = ENOMEM;
+		return -1;
+	}
+	cur_brk = r;
+	return 0;
+}
+
+/*
+ * Move the break by incr bytes; returns the old break (the start of the
+ * new memory), or (void *)-1 with ENOMEM. The kernel's brk returns the
+ * new break on success and the unchanged one on failure.
+ */
+void *sbrk(intptr_t incr)
+{
+	char *old, *want, *got;
+
+	if (cur_brk == NULL)
+		cur_brk = (char *)__syscall1(__NR_brk, 0);
+	old = cur_brk;
+	if (incr == 0)
+		return old;
+	if ((incr > 0 && (uintptr_t)old + (uintptr_t)incr < (uintptr_t)old) ||
+	    (incr < 0 && (uintptr_t)-incr > (uintptr_t)old)) {
+		errno = ENOMEM;
+		return (void *)-1;
+	}
+	want = old + incr;
+	got = (char *)__syscall1(__NR_brk, want);
+	if (got != want) {
+		errno = ENOMEM;
+		return (void *)-1;
+	}
+	cur_brk = got;
+	return old;
+}
+
+/* Time-related process calls */
+
+unsigned int alarm(unsigned int s) { return (unsigned int)__syscall1(__NR_alarm, s); }
+int pause(void)                    { return (int)RET(__syscall0(__NR_pause)); }
+
+clock_t times(struct tms *buf)
+{
+	return (clock_t)RET(__syscall1(__NR_times, buf));
+}
+
+/* Limits and configuration */
+
+int getrlimit(int res, struct rlimit *rl)
+{
+	return (int)RET(__syscall2(__NR_ugetrlimit, res, rl));
+}
+
+int setrlimit(int res, const struct rlimit *rl)
+{
+	return (int)RET(__syscall2(__NR_setrlimit, res, rl));
+}
+
+/* The page size: 4096 on i386. */
+int getpagesize(void)
+{
+	return 4096;
+}
+
+/* Run-time configuration values; -1 with EINVAL for unknown names. */
+long sysconf(int name)
+{
+	struct rlimit rl;
+	struct sysinfo si;
+
+	switch (name) {
+	case _SC_PAGESIZE:
+		return 4096;
+	case _SC_CLK_TCK:
+		return 100;
+	case _SC_ARG_MAX:
+		return ARG_MAX;
+	case _SC_CHILD_MAX:
+		return 1024;
+	case _SC_NGROUPS_MAX:
+		return NGROUPS_MAX;
+	case _SC_STREAM_MAX:
+		return FOPEN_MAX;
+	case _SC_HOST_NAME_MAX:
+		return HOST_NAME_MAX;
+	case _SC_OPEN_MAX:
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+			return (long)rl.rlim_cur;
+		return 256;
+	case _SC_NPROCESSORS_CONF:
+	case _SC_NPROCESSORS_ONLN:
+		return 1;
+	case _SC_PHYS_PAGES:
+	case _SC_AVPHYS_PAGES:
+		if (sysinfo(&si) < 0)
+			return -1;
+		return (long)((unsigned long long)(name == _SC_PHYS_PAGES ? si.totalram : si.freeram) *
+			      si.mem_unit / 4096);
+	default:
+		errno = EINVAL;
+		return -1;
+	}
+}

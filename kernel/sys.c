@@ -244,7 +244,6 @@ long sys_set_tid_address(uint32_t tidptr)
 }
 
 long sys_gettid(void) { return current->pid; }
-long sys_getpgrp(void) { return current->pid; }
 
 long sys_umask(uint32_t mask)
 {

@@ -39,29 +39,26 @@ struct elf_phdr {
 #define PF_W 2
 #define PF_R 4
 
-/* Arguments gathered in kernel memory: argc + envc NUL-terminated strings. */
+/* Arguments gathered in kernel memory: argc + envc NUL-terminated strings
+ * in one ARG_MAX buffer. */
 struct exec_args {
     char *buf;
-    uint32_t len, cap;
+    uint32_t len;
     int argc, envc;
 };
+
+static int args_init(struct exec_args *a)
+{
+    a->buf = kmalloc(ARG_MAX);
+    a->len = 0;
+    a->argc = a->envc = 0;
+    return a->buf ? 0 : -ENOMEM;
+}
 
 static int args_add(struct exec_args *a, const char *s, uint32_t n)
 {
     if (a->len + n + 1 > ARG_MAX || a->argc + a->envc >= MAX_ARGS)
         return -E2BIG;
-    if (a->len + n + 1 > a->cap) {
-        uint32_t cap = MAX(a->cap * 2, ALIGN_UP(a->len + n + 1, 4096u));
-        char *nb = kmalloc(cap);
-        if (!nb)
-            return -ENOMEM;
-        if (a->buf) {
-            memcpy(nb, a->buf, a->len);
-            kfree(a->buf);
-        }
-        a->buf = nb;
-        a->cap = cap;
-    }
     memcpy(a->buf + a->len, s, n);
     a->buf[a->len + n] = '\0';
     a->len += n + 1;
@@ -234,8 +231,8 @@ static int exec_core(const char *path, struct exec_args *a)
 
 int proc_exec_kernel(const char *path, const char *const argv[])
 {
-    struct exec_args a = {0};
-    int err = 0;
+    struct exec_args a;
+    int err = args_init(&a);
     for (int i = 0; argv[i] && !err; i++, a.argc++)
         err = args_add(&a, argv[i], strlen(argv[i]));
     if (!err)
@@ -249,37 +246,32 @@ static int copy_vector(struct exec_args *a, const uint32_t __user *vec, int *cou
 {
     if (!vec)
         return 0;
-    char *tmp = kmalloc(PAGE_SIZE);
-    if (!tmp)
-        return -ENOMEM;
-    int err = 0;
     for (int i = 0;; i++) {
         uint32_t p;
-        if ((err = copyin(&p, vec + i, sizeof(p))) < 0)
-            break;
+        if (copyin(&p, vec + i, sizeof(p)) < 0)
+            return -EFAULT;
         if (!p)
-            break;
-        int n = copyinstr(tmp, (const char __user *)p, PAGE_SIZE);
-        if (n < 0) {
-            err = n == -ENAMETOOLONG ? -E2BIG : n;
-            break;
-        }
-        if ((err = args_add(a, tmp, (uint32_t)n)) < 0)
-            break;
+            return 0;
+        if (a->argc + a->envc >= MAX_ARGS)
+            return -E2BIG;
+        int n = copyinstr(a->buf + a->len, (const char __user *)p, ARG_MAX - a->len);
+        if (n < 0)
+            return n == -ENAMETOOLONG ? -E2BIG : n;
+        a->len += (uint32_t)n + 1;
         (*count)++;
     }
-    kfree(tmp);
-    return err;
 }
 
 long sys_execve(const char __user *upath, const uint32_t __user *argv,
                 const uint32_t __user *envp)
 {
     char *path = kmalloc(PATH_MAX);
+    struct exec_args a;
+    int err = args_init(&a);
     if (!path)
-        return -ENOMEM;
-    struct exec_args a = {0};
-    int err = copyinstr(path, upath, PATH_MAX);
+        err = -ENOMEM;
+    if (err >= 0)
+        err = copyinstr(path, upath, PATH_MAX);
     if (err >= 0)
         err = copy_vector(&a, argv, &a.argc);
     if (err >= 0)

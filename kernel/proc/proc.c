@@ -109,6 +109,7 @@ void proc_start_init(const char *const argv[])
     if (!p)
         panic("init: cannot allocate a process (%d)", err);
     initproc = p;
+    p->pgid = p->sid = p->pid;
     p->vm = vm_space_create();
     if (!p->vm || fs_init_console_fds(p) < 0)
         panic("init: out of memory");
@@ -140,6 +141,8 @@ long sys_fork(void)
     child->tf->eax = 0;                 /* the child's fork returns 0 */
     memcpy(child->name, current->name, sizeof(child->name));
     child->parent = current;
+    child->pgid = current->pgid;
+    child->sid = current->sid;
     child->ruid = current->ruid; child->euid = current->euid; child->suid = current->suid;
     child->rgid = current->rgid; child->egid = current->egid; child->sgid = current->sgid;
     child->ngroups = current->ngroups;
@@ -237,32 +240,28 @@ long sys_kill(pid_t pid, int sig)
 {
     if (sig < 0 || sig > _NSIG)
         return -EINVAL;
+    if (pid == (pid_t)0x80000000)
+        return -ESRCH;
     if (pid > 0) {
         struct proc *p = proc_find(pid);
-        if (!p || p->state == P_ZOMBIE)
-            return p ? 0 : -ESRCH;
+        if (!p)
+            return -ESRCH;
         if (!may_signal(p))
             return -EPERM;
         if (sig)
             proc_signal(p, sig);
         return 0;
     }
-    /* pid 0 (no process groups in agora: the caller's descendants are
-     * treated as its group) and pid -1 (everyone but init and the caller). */
+    /* pid 0: the caller's process group; -1: everyone but init and the
+     * caller; below -1: the process group -pid. */
+    pid_t pgid = pid == 0 ? current->pgid : -pid;
     int found = 0, allowed = 0;
     for (int i = 0; i < NPROC; i++) {
         struct proc *p = &procs[i];
-        if (p->state == P_UNUSED || p->state == P_ZOMBIE || p == initproc)
+        if (p->state == P_UNUSED || p->state == P_EMBRYO)
             continue;
-        if (pid == -1 && p == current)
+        if (pid == -1 ? (p == initproc || p == current) : p->pgid != pgid)
             continue;
-        if (pid != -1) {
-            struct proc *a = p;
-            while (a && a != current)
-                a = a->parent;
-            if (!a)
-                continue;
-        }
         found++;
         if (!may_signal(p))
             continue;
@@ -273,4 +272,42 @@ long sys_kill(pid_t pid, int sig)
     if (!found)
         return -ESRCH;
     return allowed ? 0 : -EPERM;
+}
+
+long sys_setpgid(pid_t pid, pid_t pgid)
+{
+    if (pgid < 0)
+        return -EINVAL;
+    struct proc *p = pid ? proc_find(pid) : current;
+    if (!p || (p != current && p->parent != current))
+        return -ESRCH;
+    if (p->sid == p->pid)
+        return -EPERM;                  /* a session leader keeps its group */
+    p->pgid = pgid ? pgid : p->pid;
+    return 0;
+}
+
+long sys_getpgid(pid_t pid)
+{
+    struct proc *p = pid ? proc_find(pid) : current;
+    return p ? p->pgid : -ESRCH;
+}
+
+long sys_getpgrp(void)
+{
+    return current->pgid;
+}
+
+long sys_setsid(void)
+{
+    if (current->pgid == current->pid)
+        return -EPERM;
+    current->sid = current->pgid = current->pid;
+    return current->pid;
+}
+
+long sys_getsid(pid_t pid)
+{
+    struct proc *p = pid ? proc_find(pid) : current;
+    return p ? p->sid : -ESRCH;
 }

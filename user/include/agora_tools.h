@@ -132,28 +132,44 @@ static inline int at_parse_ulong(const char *s, int base, unsigned long *out)
  * Fetch the regions of process pid (0: the caller) with AGORA_NR_vmmap.
  * Returns the count and a malloc'd array in *out (free it), or -1 with
  * errno set (ESRCH: no such process).
+ *
+ * The first call always passes a real buffer: the kernel rejects a NULL
+ * buffer with EFAULT even when count is 0.
  */
 static inline int at_regions(int pid, struct agora_region **out)
 {
+    size_t cap = 32;
     *out = NULL;
-    long n = syscall(AGORA_NR_vmmap, pid, NULL, 0);
     for (;;) {
-        if (n < 0)
-            return -1;
-        size_t cap = (size_t)n + 4;         /* room if the map grows */
         struct agora_region *r = calloc(cap, sizeof(*r));
         if (!r) {
             errno = ENOMEM;
             return -1;
         }
         long got = syscall(AGORA_NR_vmmap, pid, r, cap);
-        if (got >= 0 && (size_t)got <= cap) {
+        if (got < 0) {
+            free(r);
+            return -1;
+        }
+        if ((size_t)got <= cap) {
             *out = r;
             return (int)got;
         }
         free(r);
-        n = got;
+        cap = (size_t)got + 4;              /* room if the map grows */
     }
+}
+
+/* Whether process pid exists and has an address space (vmmap's ESRCH). */
+static inline int at_pid_alive(int pid, int *nregions)
+{
+    struct agora_region one;
+    long n = syscall(AGORA_NR_vmmap, pid, &one, 1);
+    if (n < 0)
+        return 0;
+    if (nregions)
+        *nregions = (int)n;
+    return 1;
 }
 
 static inline const char *at_kind_name(uint32_t kind)

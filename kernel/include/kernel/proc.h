@@ -22,6 +22,7 @@ struct vm_space;
 
 struct proc {
     pid_t pid;
+    pid_t pgid, sid;                    /* process group and session */
     enum proc_state state;
     char name[32];
     struct proc *parent;

@@ -22,6 +22,11 @@ long sys_waitpid(pid_t pid, int __user *status, int options);
 long sys_getpid(void);
 long sys_getppid(void);
 long sys_kill(pid_t pid, int sig);
+long sys_setpgid(pid_t pid, pid_t pgid);
+long sys_getpgid(pid_t pid);
+long sys_getpgrp(void);
+long sys_setsid(void);
+long sys_getsid(pid_t pid);
 
 /* kernel/proc/exec.c */
 long sys_execve(const char __user *path, const uint32_t __user *argv,
@@ -74,7 +79,6 @@ long sys_set_tid_address(uint32_t tidptr);
 long sys_gettid(void);
 long sys_reboot(uint32_t magic1, uint32_t magic2, uint32_t cmd, void __user *arg);
 long sys_umask(uint32_t mask);
-long sys_getpgrp(void);
 long sys_agora_meminfo(void __user *buf);
 long sys_agora_vmmap(pid_t pid, void __user *buf, uint32_t size);
 

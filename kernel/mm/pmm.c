@@ -144,6 +144,7 @@ void pmm_init(const struct boot_info *bi)
     reserved[nres++] = (struct range){ table_pa, table_pa + table_size };
 
     pmm_core_init(&pmm, P2V(table_pa), nframes, direct_limit >> PAGE_SHIFT);
+    uint32_t nhigh = 0;
     /* Add frames high to low so that the lists hand out low addresses first:
      * early page tables then sit inside the boot mapping. */
     for (int i = bi->nmmap - 1; i >= 0; i--) {
@@ -154,14 +155,16 @@ void pmm_init(const struct boot_info *bi)
         uint64_t end = ALIGN_DOWN(MIN(m->base + m->len, (uint64_t)nframes << PAGE_SHIFT), PAGE_SIZE);
         for (uint64_t a = end; a > start; a -= PAGE_SIZE) {
             uint64_t f = a - PAGE_SIZE;
-            if (!overlaps(f, f + PAGE_SIZE, reserved, nres))
+            if (!overlaps(f, f + PAGE_SIZE, reserved, nres)) {
                 pmm_core_add_free(&pmm, (uint32_t)(f >> PAGE_SHIFT));
+                nhigh += f >= direct_limit;
+            }
         }
     }
     printk("pmm: %u MiB usable in %u frames (%u MiB direct-mapped",
            pmm.ntotal / 256, pmm.ntotal, (uint32_t)(direct_limit >> 20));
-    if (top > direct_limit)
-        printk(", %u MiB through kmap", (uint32_t)((top - direct_limit) >> 20));
+    if (nhigh)
+        printk(", %u MiB through kmap", nhigh / 256);
     printk(")\n");
     if (ignored)
         printk("pmm: %u MiB above 4 GiB left unused (no PAE)\n", (uint32_t)(ignored >> 20));

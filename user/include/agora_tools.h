@@ -53,7 +53,7 @@ static inline char *at_db_name(const char *path, unsigned int id, char *buf,
         if (end == pass_end + 1 || (*end != ':' && *end != '\n' && *end))
             continue;
         if (v == id) {
-            snprintf(buf, len, "%s", name);
+            strlcpy(buf, name, len);
             found = buf;
         }
     }
@@ -104,9 +104,11 @@ static inline char *at_ctime(long long t, char *buf)
     int month, day;
     at_civil_from_days(days, &year, &month, &day);
     int wday = (int)(((days % 7) + 7 + 4) % 7);      /* 1970-01-01: Thursday */
-    snprintf(buf, 32, "%.3s %.3s %2d %02d:%02d:%02d %lld",
+    char tmp[64];
+    snprintf(tmp, sizeof(tmp), "%.3s %.3s %2d %02d:%02d:%02d %lld",
              wdays + 3 * wday, months + 3 * (month - 1), day,
              (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60), year);
+    strlcpy(buf, tmp, 32);
     return buf;
 }
 

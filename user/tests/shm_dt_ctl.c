@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <time.h>
 #include <sys/ipc.h>
+#include <sys/mman.h>
 #include <sys/shm.h>
 
 #define PG 4096u
@@ -191,6 +192,62 @@ static void test_shmdt(void)
     if (q != AT_FAILED)
         shmdt(q);
     T_EQ(nattch(id), 0, "nattch 0");
+    shmctl(id, IPC_RMID, NULL);
+}
+
+/*
+ * nattch counts mapping pieces (Linux VMAs): munmap and mprotect splits
+ * change it, and shmdt(start) removes every remaining piece.
+ */
+static void test_splits(void)
+{
+    int id = shmget(IPC_PRIVATE, 3 * PG, 0600);
+    T_OK(id >= 0, "set up: a 3-page segment");
+
+    char *p = shmat(id, NULL, 0);
+    T_OK(p != AT_FAILED && munmap(p, PG) == 0, "munmap of the first page of an attachment");
+    T_EQ(nattch(id), 1, "munmap of the first page: nattch stays 1 (one piece left)");
+    if (p != AT_FAILED) {
+        p[PG] = 'm';
+        T_EQ(write_faults(p), 1, "the unmapped first page faults");
+        T_EQ(shmdt(p), 0, "shmdt(start) after the first page was unmapped returns 0");
+        T_EQ(nattch(id), 0, "and removes the remaining piece: nattch 0");
+        T_EQ(write_faults(p + PG), 1, "the rest faults now too");
+    }
+
+    p = shmat(id, NULL, 0);
+    T_OK(p != AT_FAILED && munmap(p + PG, PG) == 0, "munmap of the middle page");
+    T_EQ(nattch(id), 2, "munmap of the middle page: nattch 2 (two pieces)");
+    if (p != AT_FAILED) {
+        T_EQ(p[PG], 'm', "the segment's pages are intact");
+        T_EQ(shmdt(p), 0, "shmdt(start) with a hole in the middle");
+        T_EQ(nattch(id), 0, "removes both pieces: nattch 0");
+    }
+
+    p = shmat(id, NULL, 0);
+    T_OK(p != AT_FAILED && mprotect(p + PG, PG, PROT_READ) == 0, "mprotect of the middle page");
+    T_EQ(nattch(id), 3, "mprotect of the middle page: nattch 1 -> 3");
+    if (p != AT_FAILED) {
+        T_EQ(write_faults(p + PG), 1, "the read-only middle page faults on write");
+        T_EQ(write_faults(p + 2 * PG), 0, "the last page is still writable");
+        T_EQ(shmdt(p), 0, "shmdt(start) of the split attachment");
+        T_EQ(nattch(id), 0, "removes all three pieces: nattch 0");
+    }
+
+    /* LTP shmat04: split, then change the protection back across it. */
+    p = shmat(id, NULL, 0);
+    T_OK(p != AT_FAILED && mprotect(p + PG, PG, PROT_NONE) == 0 &&
+         mprotect(p, 2 * PG, PROT_READ | PROT_WRITE) == 0, "mprotect PROT_NONE, then RW over two pages");
+    if (p != AT_FAILED)
+        T_EQ(shmdt(p), 0, "shmdt after the protections were changed back");
+    T_EQ(nattch(id), 0, "nattch back to 0 (no leaked piece)");
+
+    p = shmat(id, NULL, 0);
+    struct shmid_ds ds;
+    T_OK(p != AT_FAILED && munmap(p, 3 * PG) == 0, "munmap of a whole attachment");
+    T_OK(stat_of(id, &ds) == 0 && ds.shm_nattch == 0 && ds.shm_lpid == getpid() && ds.shm_dtime > 0,
+         "acts as shmdt: nattch 0, lpid and dtime set");
+    T_ERRNO(shmdt(p), EINVAL, "shmdt afterwards: EINVAL");
     shmctl(id, IPC_RMID, NULL);
 }
 
@@ -397,6 +454,8 @@ static void test_info(void)
     T_OK(si.shmmax >= 64u << 20, "shmmax >= 64 MiB on a 256 MiB machine");
     int r2 = shmctl(12345, IPC_INFO, (struct shmid_ds *)&si);
     T_EQ(r2, r, "IPC_INFO ignores a shmid >= 0");
+    struct shm_info si2;
+    T_EQ(shmctl(0, SHM_INFO, (struct shmid_ds *)&si2), r, "IPC_INFO and SHM_INFO return the same highest index");
 
     struct shm_info a, b, c, d;
     int hi0 = shmctl(0, SHM_INFO, (struct shmid_ds *)&a);
@@ -472,6 +531,7 @@ int main(void)
     t_begin("shm_dt_ctl");
 
     test_shmdt();
+    test_splits();
     test_ctl_errors();
     test_ctl_users();
     test_ipc_set();

@@ -227,6 +227,8 @@ static void test_rmid_attached(void)
     T_EQ(ds.shm_nattch, 1, "RMID: nattch unchanged");
     T_EQ(p[PG + 7], 0x5A, "the data is still readable");
     T_ERRNO(shmget(KEY_RM, 0, 0), ENOENT, "shmget(key, 0, 0) after RMID: ENOENT");
+    T_EQ(shmctl(id, IPC_RMID, NULL), 0, "a second IPC_RMID of the marked id returns 0");
+    T_EQ(stat_of(id, &ds), 0, "and the id still answers while attached");
 
     int nid = shmget(KEY_RM, 2 * PG, IPC_CREAT | 0600);
     T_OK(nid >= 0 && nid != id, "shmget(key, IPC_CREAT) creates a new segment with a new id");

@@ -18,6 +18,7 @@
 #define KEY_GROUP   0x73470004  /* root's, mode 0640, group 1000 */
 #define KEY_OTHER   0x73470005  /* root's, mode 0604 */
 #define KEY_NEW     0x73470006  /* made by IPC_CREAT in a success row */
+#define KEY_GRP0    0x73470007  /* root's, mode 0604, group 1000 */
 
 #define USER_ID  1000
 #define GROUP_ID 1000
@@ -182,7 +183,8 @@ static void test_permissions(void)
         { "EINVAL before EACCES: owner, size 4097, SHM_R on mode 0", KEY_USER0, 4097, SHM_R, EINVAL },
         { "group member, SHM_R on 0640 (group read)", KEY_GROUP, 0, SHM_R, 0 },
         { "EACCES: group member, SHM_W on 0640", KEY_GROUP, 0, SHM_W, EACCES },
-        { "EACCES: group member, 0004 on 0640 (group triplet, not others')", KEY_GROUP, 0, 0004, EACCES },
+        { "group member, 0004 on 0640 (any triplet's r bit requests read)", KEY_GROUP, 0, 0004, 0 },
+        { "EACCES: group member, SHM_R on 0604 (group triplet, not others')", KEY_GRP0, 0, SHM_R, EACCES },
         { "other user, SHM_R on 0604 (others' read)", KEY_OTHER, 0, SHM_R, 0 },
         { "EACCES: other user, SHM_W on 0604", KEY_OTHER, 0, SHM_W, EACCES },
     };
@@ -190,12 +192,17 @@ static void test_permissions(void)
     T_EQ(as_user(USER_ID, GROUP_ID, make_user_segment, NULL), 0,
          "uid 1000 creates a mode-0 segment");
     int gid_seg = shmget(KEY_GROUP, 4096, IPC_CREAT | IPC_EXCL | 0640);
+    int grp0_seg = shmget(KEY_GRP0, 4096, IPC_CREAT | IPC_EXCL | 0604);
     int oth_seg = shmget(KEY_OTHER, 4096, IPC_CREAT | IPC_EXCL | 0604);
     struct shmid_ds ds;
-    int ok = gid_seg >= 0 && shmctl(gid_seg, IPC_STAT, &ds) == 0;
-    if (ok) {
-        ds.shm_perm.gid = GROUP_ID;
-        ok = shmctl(gid_seg, IPC_SET, &ds) == 0;
+    int ok = 1;
+    for (int i = 0; i < 2; i++) {
+        int sid = i ? grp0_seg : gid_seg;
+        ok = ok && sid >= 0 && shmctl(sid, IPC_STAT, &ds) == 0;
+        if (ok) {
+            ds.shm_perm.gid = GROUP_ID;
+            ok = shmctl(sid, IPC_SET, &ds) == 0;
+        }
     }
     T_OK(ok && oth_seg >= 0, "set up the group and others segments");
 
@@ -206,6 +213,7 @@ static void test_permissions(void)
     T_SUCCESS(shmget(KEY_USER0, 0, SHM_R | SHM_W), "root, SHM_R|SHM_W on uid 1000's mode-0 segment");
     rm_key(KEY_USER0);
     rm_key(KEY_GROUP);
+    rm_key(KEY_GRP0);
     rm_key(KEY_OTHER);
 }
 

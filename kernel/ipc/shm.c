@@ -208,11 +208,13 @@ static long newseg(int32_t key, uint32_t size, int shmflg)
     uint32_t npages = (uint32_t)(((uint64_t)size + PAGE_SIZE - 1) >> PAGE_SHIFT);
     if (shm_tot + npages < shm_tot || shm_tot + npages > shmall)
         return -ENOSPC;
-    if (nsegments >= SHMMNI)
-        return -ENOSPC;
     struct shm_segment *seg = kzalloc(sizeof(*seg));
     if (!seg)
         return -ENOMEM;
+    if (nsegments >= SHMMNI) {          /* Linux checks SHMMNI last */
+        kfree(seg);
+        return -ENOSPC;
+    }
     int slot = last_slot;
     do {
         slot = (slot + 1) % SHMMNI;

@@ -353,6 +353,44 @@ static void test_many(void)
     shmctl(id, IPC_RMID, NULL);
 }
 
+/* NULL attaches of a big segment until the address space is full. */
+static void test_enomem(void)
+{
+    struct shminfo si;
+    memset(&si, 0, sizeof(si));
+    shmctl(0, IPC_INFO, (struct shmid_ds *)&si);
+    unsigned long size = si.shmmax & ~(unsigned long)(PG - 1);
+    if (size > (512ul << 20))
+        size = 512ul << 20;
+    int id = shmget(IPC_PRIVATE, size, 0600);
+    T_OK(id >= 0, "set up: a segment of min(SHMMAX, 512 MiB)");
+    enum { MAX = 40 };
+    void *p[MAX];
+    int n = 0, err = 0;
+    while (id >= 0 && n < MAX) {
+        p[n] = shmat(id, NULL, SHM_RDONLY);
+        if (p[n] == AT_FAILED) {
+            err = errno;
+            break;
+        }
+        n++;
+    }
+    printf("# %d attaches of %lu bytes fit\n", n, size);
+    T_OK(n >= 2 && n < MAX, "the address space fills up after a few attaches");
+    T_EQ(err, ENOMEM, "the next NULL attach fails with ENOMEM");
+    T_EQ(nattch(id), n, "nattch counts the successful ones only");
+    int bad = 0;
+    for (int i = 0; i < n; i++)
+        if (shmdt(p[i]) < 0)
+            bad++;
+    T_EQ(bad, 0, "all of them detach");
+    void *q = id >= 0 ? shmat(id, NULL, 0) : AT_FAILED;
+    T_OK(q != AT_FAILED, "and there is room again");
+    if (q != AT_FAILED)
+        shmdt(q);
+    shmctl(id, IPC_RMID, NULL);
+}
+
 int main(void)
 {
     t_begin("shm_at_errors");
@@ -366,6 +404,7 @@ int main(void)
     test_placement(id2);
     test_remap();
     test_many();
+    test_enomem();
 
     T_SUCCESS(shmctl(id2, IPC_RMID, NULL), "remove the 2-page segment");
     return t_end();

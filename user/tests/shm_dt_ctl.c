@@ -201,6 +201,19 @@ static void test_shmdt(void)
  */
 static void test_splits(void)
 {
+    /* munmap of an unmapped range succeeds on Linux: a probe for ENOSYS. */
+    uintptr_t fa = free_area(1);
+    errno = 0;
+    int have_munmap = !(munmap((void *)fa, PG) < 0 && errno == ENOSYS);
+    errno = 0;
+    int have_mprotect = !(mprotect((void *)fa, PG, PROT_READ) < 0 && errno == ENOSYS);
+    if (!have_munmap || !have_mprotect) {
+        /* FIXME: drop this skip once the kernel has munmap and mprotect. */
+        printf("# SKIP nattch-per-piece checks: munmap %s, mprotect %s\n",
+               have_munmap ? "ok" : "ENOSYS", have_mprotect ? "ok" : "ENOSYS");
+        t_check(1, "munmap/mprotect splits # SKIP the kernel lacks munmap or mprotect", NULL);
+        return;
+    }
     int id = shmget(IPC_PRIVATE, 3 * PG, 0600);
     T_OK(id >= 0, "set up: a 3-page segment");
 

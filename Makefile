@@ -209,4 +209,5 @@ clean:
 	rm -rf $(B)
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
-.SECONDARY:
+# Keep objects that pattern chains would delete as intermediate (crt0.o).
+.PRECIOUS: $(B)/%.o $(B)/libc/arch/%.o $(B)/user/%.o $(B)/user/tests/%.o

@@ -63,7 +63,7 @@ else
 fi
 
 grep -q '^bench: all figures beat Linux$' "$log" ||
-    problem "$(grep -E '^bench: [0-9]+ figures do not beat Linux$' "$log" || echo 'no summary line')"
+    problem "summary: $(grep -E '^bench: [0-9]+ figures do not beat Linux$' "$log" || echo 'no summary line')"
 grep -q '^bench: calibration: .*: ok$' "$log" || problem "rdtsc calibration failed"
 grep -E '^bench: scaling: .*: grows ' "$log" | sed 's/^bench: scaling: /bench: FAIL: grows: /'
 grep -qE '^bench: scaling: .*: grows ' "$log" && bad=1

@@ -35,6 +35,8 @@
 #define NKEYS 4000                      /* segments present in the big lookup case */
 #define KEY_BASE 0x42450000             /* "BE" in the high half: unlikely to clash */
 #define NOPS 1000                       /* the calibration block */
+#define STR(x) #x
+#define XSTR(x) STR(x)
 
 static uint32_t overhead;               /* an empty rdtsc pair, subtracted everywhere */
 static int failures;                    /* figures that do not beat Linux */
@@ -96,7 +98,7 @@ static uint32_t empty_pair(void)
 static uint32_t nop_block(void)
 {
     uint64_t t0 = rdtsc();
-    __asm__ volatile(".rept " "1000" "\n\tnop\n\t.endr" ::: "memory");
+    __asm__ volatile(".rept " XSTR(NOPS) "\n\tnop\n\t.endr" ::: "memory");
     uint64_t t1 = rdtsc();
     return (uint32_t)(t1 - t0);
 }

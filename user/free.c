@@ -41,12 +41,12 @@ int main(int argc, char **argv)
     unsigned long long total = si.totalram * unit, freeb = si.freeram * unit;
     unsigned long long shared = (unsigned long long)mi.shm_frames * 4096;
     unsigned long long buff = si.bufferram * unit;
-    printf("%15s %11s %11s %11s %11s %11s\n",
+    printf("%20s %11s %11s %11s %11s %11s\n",
            "total", "used", "free", "shared", "buff/cache", "available");
-    printf("%-7s %11llu %11llu %11llu %11llu %11llu %11llu\n", "Mem:",
+    printf("%-9s%11llu %11llu %11llu %11llu %11llu %11llu\n", "Mem:",
            total / div, (total - freeb - buff) / div, freeb / div,
            shared / div, buff / div, freeb / div);
-    printf("%-7s %11llu %11llu %11llu\n", "Swap:",
+    printf("%-9s%11llu %11llu %11llu\n", "Swap:",
            (unsigned long long)si.totalswap * unit / div,
            (unsigned long long)(si.totalswap - si.freeswap) * unit / div,
            (unsigned long long)si.freeswap * unit / div);

@@ -6,7 +6,8 @@
  *   sh FILE          run the lines of FILE
  *
  * A line is split on blanks; "..." groups words (no escapes, no
- * variables). A word of # starts a comment. A trailing & runs the command
+ * variables, but a word "$?" becomes the last exit status). A line
+ * starting with # is a comment. A trailing & runs the command
  * in the background. Builtins: cd (only to "/"), echo, exit [N], help.
  * Anything else is fork + execv("/bin/NAME", or NAME if it has a '/')
  * + waitpid. EOF (Ctrl-D on an empty line) leaves the shell.
@@ -117,27 +118,53 @@ static void reap_background(void)
     }
 }
 
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* help: the builtins, then the programs in /bin in sorted columns. */
 static int builtin_help(void)
 {
     printf("builtins: cd / | echo [WORD...] | exit [N] | help\n"
-           "CMD & runs CMD in the background. Commands in /bin:\n");
+           "CMD & runs CMD in the background; $? is the last exit status.\n"
+           "Commands in /bin:\n");
     DIR *d = opendir("/bin");
     if (!d) {
         perror("sh: /bin");
         return 1;
     }
+    char *names[128];
+    int n = 0;
+    size_t width = 0;
     struct dirent *e;
-    int col = 0;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.')
+    while (n < 128 && (e = readdir(d))) {
+        if (e->d_name[0] == '.' || !(names[n] = strdup(e->d_name)))
             continue;
-        printf("  %-14s", e->d_name);
-        if (++col % 5 == 0)
-            printf("\n");
+        if (strlen(names[n]) > width)
+            width = strlen(names[n]);
+        n++;
     }
-    if (col % 5)
-        printf("\n");
     closedir(d);
+    qsort(names, (size_t)n, sizeof(names[0]), cmp_names);
+    width += 2;
+    int cols = (int)(76 / width) > 0 ? (int)(76 / width) : 1;
+    int rows = (n + cols - 1) / cols;
+    for (int r = 0; r < rows; r++) {
+        printf("  ");
+        for (int c = 0; c < cols; c++) {
+            int i = c * rows + r;
+            if (i >= n)
+                break;
+            if (c == cols - 1 || i + rows >= n)
+                printf("%s", names[i]);
+            else
+                printf("%-*s", (int)width, names[i]);
+        }
+        printf("\n");
+    }
+    for (int i = 0; i < n; i++)
+        free(names[i]);
     return 0;
 }
 
@@ -179,6 +206,11 @@ static int run_line(char *line)
     int argc = split(line, argv);
     if (argc <= 0)
         return argc < 0 ? 2 : last_status;
+    char status_word[16];
+    snprintf(status_word, sizeof(status_word), "%d", last_status);
+    for (int i = 0; i < argc; i++)
+        if (strcmp(argv[i], "$?") == 0)
+            argv[i] = status_word;
     int background = 0;
     if (strcmp(argv[argc - 1], "&") == 0) {
         background = 1;

@@ -6,6 +6,9 @@
  *   shmtool read  KEY|PATH          print the string stored there
  *   shmtool info  KEY|PATH          key, id, size, nattch
  *   shmtool rm    KEY|PATH          remove the segment
+ *   shmtool attach KEY|PATH [SECS]  stay attached SECS seconds (default 60),
+ *                                   e.g. in the background, to watch the
+ *                                   mapping with vmmap or nattch with ipcs
  *
  * KEY is a number (0x... hex or decimal); anything else is a path turned
  * into a key with ftok(PATH, 'A'), as two programs sharing a file would.
@@ -21,6 +24,7 @@
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>
+#include <unistd.h>
 #include "agora_tools.h"
 
 static __attribute__((noreturn, format(printf, 1, 2))) void die(const char *fmt, ...)
@@ -123,6 +127,24 @@ static int cmd_info(key_t key)
     return 0;
 }
 
+static int cmd_attach(key_t key, const char *secs_arg)
+{
+    unsigned long secs = 60;
+    if (secs_arg && at_parse_ulong(secs_arg, 10, &secs) < 0)
+        die("bad number of seconds '%s'", secs_arg);
+    int id = find(key);
+    volatile char *p = shmat(id, NULL, 0);
+    if (p == (void *)-1)
+        die("shmat(%d): %s", id, strerror(errno));
+    (void)p[0];                         /* fault page 0 in, so vmmap shows it */
+    printf("shmtool: pid %d attached shmid %d at %p, page 0 -> frame 0x%08x, "
+           "for %lu s\n", getpid(), id, (void *)p, at_frame_of((void *)p), secs);
+    fflush(stdout);
+    sleep((unsigned)secs);
+    shmdt((void *)p);
+    return 0;
+}
+
 static int cmd_rm(key_t key)
 {
     int id = find(key);
@@ -138,6 +160,7 @@ static __attribute__((noreturn)) void usage(void)
             "       shmtool read KEY|PATH\n"
             "       shmtool info KEY|PATH\n"
             "       shmtool rm KEY|PATH\n"
+            "       shmtool attach KEY|PATH [SECONDS]\n"
             "KEY is 0x... or decimal; anything else is a path for ftok(PATH, 'A').\n");
     exit(1);
 }
@@ -151,6 +174,11 @@ int main(int argc, char **argv)
         if (argc != 4)
             usage();
         return cmd_write(to_key(argv[2]), argv[3]);
+    }
+    if (strcmp(cmd, "attach") == 0) {
+        if (argc > 4)
+            usage();
+        return cmd_attach(to_key(argv[2]), argc == 4 ? argv[3] : NULL);
     }
     if (argc != 3)
         usage();

@@ -53,7 +53,7 @@ static int show(int pid)
         return -1;
     uint32_t total = 0, present = 0;
     printf("pid %d: %d regions\n", pid ? pid : getpid(), n);
-    printf("%-17s %6s %-4s %-5s %5s %9s  %s\n",
+    printf("%-17s %6s %-4s %-5s %5s %9s %s\n",
            "start-end", "size", "prot", "kind", "shmid", "present", "frames (shm)");
     for (int i = 0; i < n; i++) {
         char size[16], prot[4], id[12];
@@ -65,7 +65,7 @@ static int show(int pid)
             snprintf(id, sizeof(id), "-");
         char pages[24];
         snprintf(pages, sizeof(pages), "%u/%u", r[i].pages_present, npages);
-        printf("%08x-%08x %6s %-4s %-5s %5s %9s ", r[i].start, r[i].end, size,
+        printf("%08x-%08x %6s %-4s %-5s %5s %9s", r[i].start, r[i].end, size,
                at_prot_string(r[i].prot, prot), at_kind_name(r[i].kind), id, pages);
         if (r[i].kind == AGORA_REGION_SHM)
             print_frames(&r[i]);

@@ -5,12 +5,14 @@
 #include <arch/x86.h>
 #include <arch/io.h>
 #include <arch/trap.h>
+#include <string.h>
 
 void arch_init_cpu(void)
 {
     gdt_init();
     idt_init();
     pic_init();
+    arch_fpu_init();
 }
 
 void arch_irq_enable(void) { sti(); }
@@ -80,4 +82,70 @@ void arch_init_input(void)
     kbd_init();
     serial_enable_rx_irq();
     pic_unmask(IRQ_COM1);
+}
+
+/* ---- FPU ------------------------------------------------------------------
+ * Every process has its own x87/SSE state, saved and restored eagerly at
+ * each switch (fxsave/fxrstor where the CPU has them, fnsave/frstor
+ * otherwise). The kernel itself never touches the FPU (-mgeneral-regs-only).
+ */
+static bool have_fxsr;
+static uint32_t mxcsr_mask = 0xFFBF;
+static uint8_t fpu_initial[FPU_AREA_SIZE] __attribute__((aligned(16)));
+
+void arch_fpu_init(void)
+{
+    uint32_t eax = 1, ebx, ecx, edx;
+    __asm__ volatile("cpuid" : "+a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx));
+    have_fxsr = edx & (1u << 24);
+    uint32_t cr0 = read_cr0();
+    cr0 &= ~(1u << 2);                  /* EM off: x87 instructions run */
+    cr0 &= ~(1u << 3);                  /* TS off: no lazy switching */
+    cr0 |= (1u << 1) | (1u << 5);       /* MP, NE: native FPU errors */
+    __asm__ volatile("mov %0, %%cr0" : : "r"(cr0));
+    if (have_fxsr) {
+        uint32_t cr4 = read_cr4() | (1u << 9) | ((edx & (1u << 25)) ? (1u << 10) : 0);
+        __asm__ volatile("mov %0, %%cr4" : : "r"(cr4));
+    }
+    __asm__ volatile("fninit");
+    arch_fpu_save(fpu_initial);
+    if (have_fxsr) {
+        uint32_t mask;
+        memcpy(&mask, fpu_initial + 28, 4);
+        if (mask)
+            mxcsr_mask = mask;
+    }
+}
+
+void arch_fpu_save(void *area)
+{
+    if (have_fxsr)
+        __asm__ volatile("fxsave (%0)" : : "r"(area) : "memory");
+    else
+        __asm__ volatile("fnsave (%0); frstor (%0)" : : "r"(area) : "memory");
+}
+
+void arch_fpu_restore(const void *area)
+{
+    if (have_fxsr)
+        __asm__ volatile("fxrstor (%0)" : : "r"(area) : "memory");
+    else
+        __asm__ volatile("frstor (%0)" : : "r"(area) : "memory");
+}
+
+void arch_fpu_reset(void *area)
+{
+    memcpy(area, fpu_initial, FPU_AREA_SIZE);
+}
+
+/* Make a state that came from user memory safe to load: MXCSR reserved
+ * bits would fault in fxrstor. */
+void arch_fpu_sanitize(void *area)
+{
+    if (have_fxsr) {
+        uint32_t mxcsr;
+        memcpy(&mxcsr, (uint8_t *)area + 24, 4);
+        mxcsr &= mxcsr_mask;
+        memcpy((uint8_t *)area + 24, &mxcsr, 4);
+    }
 }

@@ -61,6 +61,7 @@ VEC_NOERR \n
 VEC_NOERR 128
 
 alltraps:
+    cld                         /* user code may have left DF set */
     pushal
     pushl %ds
     pushl %es

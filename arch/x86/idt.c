@@ -32,6 +32,8 @@ void idt_init(void)
 {
     for (int i = 0; i < 48; i++)
         set_gate(i, vectors[i], 0);
+    set_gate(T_BRKPT, vectors[T_BRKPT], 3);     /* int3 and into from user mode */
+    set_gate(4, vectors[4], 3);
     set_gate(T_SYSCALL, vectors[48], 3);
     struct { uint16_t size; uint32_t base; } __attribute__((packed)) idtr = {
         sizeof(idt) - 1, (uint32_t)idt

@@ -14,6 +14,7 @@
 #include <kernel/trap.h>
 #include <kernel/vm.h>
 #include <uapi/signal.h>
+#include <uapi/errno.h>
 
 void serial_irq(void);
 void kbd_irq(void);
@@ -63,25 +64,29 @@ static void user_fault(struct trapframe *tf)
     switch (tf->trapno) {
     case T_PGFLT: {
         uint32_t addr = read_cr2();
-        if (proc_page_fault(addr, tf->err & PF_WRITE) == 0)
+        int err = proc_page_fault(addr, tf->err & PF_WRITE);
+        if (err == 0)
             return;
-        proc_fault_signal(SIGSEGV, addr, (tf->err & PF_PRESENT) ? 2 : 1);
+        proc_fault_signal(SIGSEGV, addr, err == -EACCES ? SEGV_ACCERR : SEGV_MAPERR);
         return;
     }
     case T_DIVIDE:
-        proc_fault_signal(SIGFPE, tf->eip, 1);
+        proc_fault_signal(SIGFPE, tf->eip, FPE_INTDIV);
         return;
     case T_ILLOP:
-        proc_fault_signal(SIGILL, tf->eip, 1);
+        proc_fault_signal(SIGILL, tf->eip, ILL_ILLOPN);
         return;
     case T_BRKPT:
-        proc_fault_signal(SIGTRAP, tf->eip, 1);
+        proc_fault_signal(SIGTRAP, tf->eip, SI_KERNEL);
+        return;
+    case T_DEBUG:
+        proc_fault_signal(SIGTRAP, tf->eip, TRAP_TRACE);
         return;
     case T_FPERR:
-        proc_fault_signal(SIGFPE, tf->eip, 1);
+        proc_fault_signal(SIGFPE, tf->eip, FPE_FLTINV);
         return;
     default:            /* general protection and the rest */
-        proc_fault_signal(SIGSEGV, 0, 0);
+        proc_fault_signal(SIGSEGV, 0, SI_KERNEL);
         return;
     }
 }

@@ -41,7 +41,7 @@
 int64_t time_now_seconds(void);
 
 #define SHM_SEQ_MULTIPLIER 32768        /* Linux's IPCMNI: id = seq * this + slot */
-#define KEY_BUCKETS 256
+#define KEY_BUCKETS 4096               /* one per possible segment: short chains */
 
 struct shm_segment {
     int32_t key;                        /* IPC_PRIVATE once removed */
@@ -85,8 +85,8 @@ static int seg_id(const struct shm_segment *seg)
 
 static unsigned key_bucket(int32_t key)
 {
-    uint32_t k = (uint32_t)key * 2654435761u;
-    return k >> 24;
+    uint32_t k = (uint32_t)key * 2654435761u;   /* Fibonacci hashing */
+    return k >> 20;
 }
 
 static struct shm_segment *find_key(int32_t key)
@@ -400,8 +400,9 @@ static long shmctl_stat(int shmid, int cmd, void __user *buf)
     struct shm_segment *seg;
     if (cmd == IPC_STAT) {
         seg = find_id(shmid);
-    } else {                            /* SHM_STAT, SHM_STAT_ANY: shmid is a slot */
-        seg = shmid < SHMMNI ? slots[shmid] : NULL;
+    } else {                            /* SHM_STAT, SHM_STAT_ANY: an index */
+        int slot = shmid % SHM_SEQ_MULTIPLIER;    /* Linux keeps the index bits */
+        seg = slot < SHMMNI ? slots[slot] : NULL;
     }
     if (!seg)
         return -EINVAL;

@@ -18,8 +18,6 @@
 #include <uapi/agora.h>
 #include <string.h>
 
-vaddr_t vm_next_table(struct vm_space *vs, vaddr_t va);
-
 struct vm_region *vm_region_find(struct vm_space *vs, vaddr_t va)
 {
     for (struct vm_region *r = vs->regions; r && r->start <= va; r = r->next)
@@ -59,14 +57,12 @@ int vm_region_add(struct vm_space *vs, vaddr_t start, vaddr_t end, uint32_t prot
     return 0;
 }
 
-/* Unmap the pages of [start, end), skipping page tables that do not exist. */
+/* Unmap the pages of [start, end) that are present. */
 static void unmap_pages(struct vm_space *vs, vaddr_t start, vaddr_t end)
 {
-    for (vaddr_t va = start; va < end && va >= start;) {
-        if (vm_lookup_pte(vs, va) & PTE_P)
-            vm_unmap_page(vs, va);
-        va = vm_next_table(vs, va);
-    }
+    for (vaddr_t va = vm_next_present(vs, start, end); va < end;
+         va = vm_next_present(vs, va + PAGE_SIZE, end))
+        vm_unmap_page(vs, va);
 }
 
 void vm_region_remove(struct vm_space *vs, struct vm_region *r)
@@ -75,7 +71,8 @@ void vm_region_remove(struct vm_space *vs, struct vm_region *r)
     while (*pp != r)
         pp = &(*pp)->next;
     *pp = r->next;
-    unmap_pages(vs, r->start, r->end);
+    if (r->touched)
+        unmap_pages(vs, r->start, r->end);
     if (r->kind == VM_SHM)
         shm_region_close(r->seg);
     kfree(r);
@@ -140,14 +137,15 @@ vaddr_t vm_find_hole(struct vm_space *vs, uint32_t size, vaddr_t low, vaddr_t hi
 int vm_fault(struct vm_space *vs, vaddr_t va, bool write)
 {
     struct vm_region *r = vm_region_find(vs, va);
-    if (!r || !(r->prot & VM_READ))
+    if (!r)
         return -EFAULT;
-    if (write && !(r->prot & VM_WRITE))
-        return -EFAULT;
+    if (!(r->prot & VM_READ) || (write && !(r->prot & VM_WRITE)))
+        return -EACCES;
     vaddr_t page = ALIGN_DOWN(va, PAGE_SIZE);
     if (vm_lookup_pte(vs, page) & PTE_P)
-        return -EFAULT;                 /* present yet faulted: a protection fault */
+        return -EACCES;                 /* present yet faulted: a protection fault */
     paddr_t pa;
+    r->touched = true;
     if (r->kind == VM_SHM) {
         pa = shm_frame(r->seg, r->seg_pgoff + (page - r->start) / PAGE_SIZE);
         if (!pa)
@@ -182,7 +180,8 @@ vaddr_t vm_brk(struct vm_space *vs, vaddr_t new_brk)
             return vs->brk;
         }
     } else if (new_end < old_end && heap) {
-        unmap_pages(vs, new_end, old_end);
+        if (heap->touched)
+            unmap_pages(vs, new_end, old_end);
         if (new_end == heap->start)
             vm_region_remove(vs, heap);
         else
@@ -192,17 +191,14 @@ vaddr_t vm_brk(struct vm_space *vs, vaddr_t new_brk)
     return new_brk;
 }
 
-/* Copy one private page for fork; shm pages are shared instead. */
+/* Copy one private page for fork. */
 static int fork_page(struct vm_space *dst, struct vm_region *r, vaddr_t va, pte_t pte)
 {
-    paddr_t src_pa = PTE_ADDR(pte);
-    if (r->kind == VM_SHM)
-        return vm_map_page(dst, va, src_pa, r->prot);
     paddr_t pa = pmm_alloc_frame();
     if (!pa)
         return -ENOMEM;
     void *to = kmap(pa);
-    void *from = kmap(src_pa);
+    void *from = kmap(PTE_ADDR(pte));
     memcpy(to, from, PAGE_SIZE);
     kunmap(from);
     kunmap(to);
@@ -223,15 +219,18 @@ struct vm_space *vm_space_fork(struct vm_space *src)
         if (vm_region_add(dst, r->start, r->end, r->prot, r->kind, &nr) < 0)
             goto fail;
         if (r->kind == VM_SHM) {
+            /* Shared: the child maps the segment's frames on first touch,
+             * so there is nothing to copy, and nothing for exit to undo. */
             nr->seg = r->seg;
             nr->seg_pgoff = r->seg_pgoff;
             shm_region_open(nr->seg);
+            continue;
         }
-        for (vaddr_t va = r->start; va < r->end && va >= r->start;) {
-            pte_t pte = vm_lookup_pte(src, va);
-            if ((pte & PTE_P) && fork_page(dst, r, va, pte) < 0)
+        nr->touched = r->touched;
+        for (vaddr_t va = vm_next_present(src, r->start, r->end); va < r->end;
+             va = vm_next_present(src, va + PAGE_SIZE, r->end)) {
+            if (fork_page(dst, r, va, vm_lookup_pte(src, va)) < 0)
                 goto fail;
-            va = vm_next_table(src, va);
         }
     }
     return dst;
@@ -257,14 +256,12 @@ int vm_describe(struct vm_space *vs, struct agora_region *out, int max)
         d->prot = r->prot;
         d->kind = kinds[r->kind];
         d->shmid = r->kind == VM_SHM ? shm_segment_id(r->seg) : -1;
-        uint32_t i = 0;
-        for (vaddr_t va = r->start; va < r->end && va >= r->start; va += PAGE_SIZE, i++) {
-            pte_t pte = vm_lookup_pte(vs, va);
-            if (!(pte & PTE_P))
-                continue;
+        for (vaddr_t va = vm_next_present(vs, r->start, r->end); va < r->end;
+             va = vm_next_present(vs, va + PAGE_SIZE, r->end)) {
+            uint32_t i = (va - r->start) >> PAGE_SHIFT;
             d->pages_present++;
             if (i < AGORA_REGION_FRAMES)
-                d->frames[i] = PTE_ADDR(pte);
+                d->frames[i] = PTE_ADDR(vm_lookup_pte(vs, va));
         }
     }
     return n;

@@ -269,11 +269,20 @@ pte_t vm_lookup_pte(struct vm_space *vs, vaddr_t va)
     return pte ? *pte : 0;
 }
 
-/* Next page-table boundary after va: lets range loops skip absent tables. */
-vaddr_t vm_next_table(struct vm_space *vs, vaddr_t va);
-vaddr_t vm_next_table(struct vm_space *vs, vaddr_t va)
+vaddr_t vm_next_present(struct vm_space *vs, vaddr_t va, vaddr_t end)
 {
-    if (vs->pgdir[PDX(va)] & PTE_P)
-        return va + PAGE_SIZE;
-    return ALIGN_DOWN(va, 0x400000) + 0x400000;
+    assert(end <= USER_TOP);
+    while (va < end) {
+        vaddr_t table_end = ALIGN_DOWN(va, 0x400000u) + 0x400000u;
+        pde_t pde = vs->pgdir[PDX(va)];
+        if (!(pde & PTE_P)) {
+            va = table_end;             /* no page table: 1024 pages at once */
+            continue;
+        }
+        const pte_t *pt = P2V(PTE_ADDR(pde));
+        for (vaddr_t stop = MIN(end, table_end); va < stop; va += PAGE_SIZE)
+            if (pt[PTX(va)] & PTE_P)
+                return va;
+    }
+    return end;
 }

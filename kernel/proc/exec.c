@@ -220,6 +220,8 @@ static int exec_core(const char *path, struct exec_args *a)
         if (act->handler != SIG_IGN_VALUE)
             *act = (struct kernel_sigaction){0};
     }
+    arch_fpu_reset(current->fpu);
+    arch_fpu_restore(current->fpu);
     current->tls_base = current->tls_limit = 0;
     current->tls_flags = 0;
     arch_set_tls(0, 0, 0);

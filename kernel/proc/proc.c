@@ -138,6 +138,8 @@ long sys_fork(void)
         return err;
     }
     *child->tf = *current->tf;
+    arch_fpu_save(current->fpu);        /* the live state, for the child */
+    memcpy(child->fpu, current->fpu, sizeof(child->fpu));
     child->tf->eax = 0;                 /* the child's fork returns 0 */
     memcpy(child->name, current->name, sizeof(child->name));
     child->parent = current;
@@ -249,7 +251,7 @@ long sys_kill(pid_t pid, int sig)
         if (!may_signal(p))
             return -EPERM;
         if (sig)
-            proc_signal(p, sig);
+            proc_signal_from(p, sig, current);
         return 0;
     }
     /* pid 0: the caller's process group; -1: everyone but init and the
@@ -267,7 +269,7 @@ long sys_kill(pid_t pid, int sig)
             continue;
         allowed++;
         if (sig)
-            proc_signal(p, sig);
+            proc_signal_from(p, sig, current);
     }
     if (!found)
         return -ESRCH;

@@ -25,6 +25,9 @@ uint64_t sched_ticks(void) { return ticks; }
 static void switch_to(struct proc *p)
 {
     struct proc *prev = current;
+    if (prev && prev->state != P_ZOMBIE)
+        arch_fpu_save(prev->fpu);
+    arch_fpu_restore(p->fpu);
     current = p;
     p->state = P_RUNNING;
     p->slice = SLICE_TICKS;

@@ -17,6 +17,7 @@
 #include <kernel/console.h>
 #include <kernel/vm.h>
 #include <arch/trap.h>
+#include <arch/arch.h>
 #include <uapi/errno.h>
 #include <uapi/wait.h>
 #include <string.h>
@@ -30,6 +31,7 @@ struct sigframe {
     struct sigcontext_i386 sc;
     uint32_t extramask;
     uint8_t retcode[8];
+    uint8_t fpstate[FPU_AREA_SIZE];     /* sc.fpstate points here */
 };
 
 struct rt_sigframe {
@@ -40,6 +42,7 @@ struct rt_sigframe {
     struct siginfo_i386 info;
     struct ucontext_i386 uc;
     uint8_t retcode[8];
+    uint8_t fpstate[FPU_AREA_SIZE];     /* uc.uc_mcontext.fpstate points here */
 };
 
 /* Signals whose default action is to do nothing. agora has no job control,
@@ -56,15 +59,25 @@ static bool ignored(struct proc *p, int sig)
     return h == SIG_IGN_VALUE || (h == SIG_DFL_VALUE && default_ignored(sig));
 }
 
-void proc_signal(struct proc *p, int sig)
+void proc_signal_from(struct proc *p, int sig, const struct proc *from)
 {
     if (!p || sig <= 0 || sig > _NSIG || p->state == P_ZOMBIE || p->state == P_UNUSED)
         return;
-    if (sig != SIGKILL && ignored(p, sig))
+    /* An ignored signal is dropped at once, unless it is blocked: then it
+     * waits, since the action may change before it is unblocked (Linux). */
+    bool blocked = p->sig_blocked & BIT(sig);
+    if (sig != SIGKILL && !blocked && ignored(p, sig))
         return;
     p->sig_pending |= BIT(sig);
-    if (!(p->sig_blocked & BIT(sig)))
+    p->sig_sender[sig] = from ? from->pid : 0;
+    p->sig_sender_uid[sig] = from ? from->ruid : 0;
+    if (!blocked)
         sched_interrupt(p);
+}
+
+void proc_signal(struct proc *p, int sig)
+{
+    proc_signal_from(p, sig, NULL);
 }
 
 void proc_fault_signal(int sig, vaddr_t addr, int code)
@@ -76,8 +89,9 @@ void proc_fault_signal(int sig, vaddr_t addr, int code)
         p->sigact[sig].handler = SIG_DFL_VALUE;
     }
     p->fault_addr = addr;
-    (void)code;
+    p->fault_code = code;
     p->sig_pending |= BIT(sig);
+    p->sig_sender[sig] = -1;            /* marks a fault: siginfo gets addr and code */
 }
 
 int proc_page_fault(vaddr_t addr, bool write)
@@ -98,6 +112,15 @@ static void save_context(const struct trapframe *tf, struct sigcontext_i386 *sc,
     sc->esp_at_signal = tf->esp; sc->ss = (uint16_t)tf->ss;
     sc->oldmask = oldmask;
     sc->cr2 = current->fault_addr;
+}
+
+/* Load the FPU state saved at user address fpstate (0: a clean state). */
+static void restore_fpu(uint32_t fpstate)
+{
+    if (!fpstate || copyin(current->fpu, (const void __user *)fpstate, FPU_AREA_SIZE) < 0)
+        arch_fpu_reset(current->fpu);
+    arch_fpu_sanitize(current->fpu);
+    arch_fpu_restore(current->fpu);
 }
 
 /* Restore user registers from a frame the user could have changed: keep
@@ -123,6 +146,7 @@ static void set_blocked(uint64_t mask)
  * Returns false if the user stack cannot take it. */
 static bool setup_frame(struct trapframe *tf, int sig, const struct kernel_sigaction *act)
 {
+    arch_fpu_save(current->fpu);        /* the interrupted code's FPU state */
     /* sigsuspend parked the mask to restore after the handler. */
     uint64_t old = current->has_saved_mask ? current->saved_mask : current->sig_blocked;
     current->has_saved_mask = false;
@@ -138,10 +162,19 @@ static bool setup_frame(struct trapframe *tf, int sig, const struct kernel_sigac
         f.pinfo = sp + offsetof(struct rt_sigframe, info);
         f.puc = sp + offsetof(struct rt_sigframe, uc);
         f.info.si_signo = sig;
-        f.info.si_code = SI_USER;
-        if (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE)
+        if (current->sig_sender[sig] == -1) {       /* a fault */
+            f.info.si_code = current->fault_code;
             f.info.si_addr = current->fault_addr;
+        } else if (current->sig_sender[sig] > 0) {  /* kill() */
+            f.info.si_code = SI_USER;
+            f.info.si_pid = current->sig_sender[sig];
+            f.info.si_uid = current->sig_sender_uid[sig];
+        } else {
+            f.info.si_code = SI_KERNEL;
+        }
         save_context(tf, &f.uc.uc_mcontext, (uint32_t)old);
+        memcpy(f.fpstate, current->fpu, sizeof(f.fpstate));
+        f.uc.uc_mcontext.fpstate = sp + offsetof(struct rt_sigframe, fpstate);
         f.uc.uc_sigmask[0] = (uint32_t)old;
         f.uc.uc_sigmask[1] = (uint32_t)(old >> 32);
         static const uint8_t code[8] = { 0xB8, 0xAD, 0, 0, 0, 0xCD, 0x80, 0 };   /* mov $173,%eax; int $0x80 */
@@ -156,6 +189,8 @@ static bool setup_frame(struct trapframe *tf, int sig, const struct kernel_sigac
         memset(&f, 0, sizeof(f));
         f.sig = sig;
         save_context(tf, &f.sc, (uint32_t)old);
+        memcpy(f.fpstate, current->fpu, sizeof(f.fpstate));
+        f.sc.fpstate = sp + offsetof(struct sigframe, fpstate);
         f.extramask = (uint32_t)(old >> 32);
         static const uint8_t code[8] = { 0x58, 0xB8, 0x77, 0, 0, 0, 0xCD, 0x80 };  /* pop %eax; mov $119,%eax; int $0x80 */
         memcpy(f.retcode, code, sizeof(code));
@@ -169,7 +204,9 @@ static bool setup_frame(struct trapframe *tf, int sig, const struct kernel_sigac
     tf->esp = sp;
     tf->eip = act->handler;
     tf->eax = (uint32_t)sig;
-    tf->eflags &= ~0x100u;              /* no single-stepping into the handler */
+    tf->eflags &= ~0x500u;              /* handler starts with TF and DF clear */
+    arch_fpu_reset(current->fpu);       /* and a clean FPU, as on Linux */
+    arch_fpu_restore(current->fpu);
     uint64_t mask = old | ((uint64_t)act->mask[1] << 32) | act->mask[0];
     if (!(act->flags & SA_NODEFER))
         mask |= BIT(sig);
@@ -221,6 +258,7 @@ long sys_sigreturn(void)
     if (copyin(&f, (const void __user *)(tf->esp - 8), sizeof(f)) < 0)
         proc_exit(W_EXITCODE(0, SIGSEGV));
     restore_context(tf, &f.sc);
+    restore_fpu(f.sc.fpstate);
     set_blocked(((uint64_t)f.extramask << 32) | f.sc.oldmask);
     return (long)tf->eax;
 }
@@ -233,6 +271,7 @@ long sys_rt_sigreturn(void)
     if (copyin(&f, (const void __user *)(tf->esp - 4), sizeof(f)) < 0)
         proc_exit(W_EXITCODE(0, SIGSEGV));
     restore_context(tf, &f.uc.uc_mcontext);
+    restore_fpu(f.uc.uc_mcontext.fpstate);
     set_blocked(((uint64_t)f.uc.uc_sigmask[1] << 32) | f.uc.uc_sigmask[0]);
     return (long)tf->eax;
 }

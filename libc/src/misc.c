@@ -34,6 +34,7 @@ int sysinfo(struct sysinfo *info)
 }
 
 /* One processor. */
+/* One processor (these count processors online / configured). */
 int get_nprocs(void)      { return 1; }
 int get_nprocs_conf(void) { return 1; }
 
@@ -61,11 +62,13 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 	return (void *)r;
 }
 
+/* Remove the mappings in [addr, addr + len). 0 or -1/errno. */
 int munmap(void *addr, size_t len)
 {
 	return (int)RET(__syscall2(__NR_munmap, addr, len));
 }
 
+/* Change the protection of [addr, addr + len). 0 or -1/errno. */
 int mprotect(void *addr, size_t len, int prot)
 {
 	return (int)RET(__syscall3(__NR_mprotect, addr, len, prot));
@@ -78,16 +81,19 @@ pid_t wait4(pid_t pid, int *status, int options, struct rusage *ru)
 	return (pid_t)RET(__syscall4(__NR_wait4, pid, status, options, ru));
 }
 
+/* wait4 without resource usage. */
 pid_t waitpid(pid_t pid, int *status, int options)
 {
 	return wait4(pid, status, options, NULL);
 }
 
+/* Wait for any child. */
 pid_t wait(int *status)
 {
 	return wait4(-1, status, 0, NULL);
 }
 
+/* Wait for any child, with options. */
 pid_t wait3(int *status, int options, struct rusage *ru)
 {
 	return wait4(-1, status, options, ru);
@@ -174,9 +180,11 @@ static void report(const char *fmt, va_list ap, int with_errno)
 	errno = e;
 }
 
+/* vwarn/vwarnx: the va_list forms of warn and warnx. */
 void vwarn(const char *fmt, va_list ap)  { report(fmt, ap, 1); }
 void vwarnx(const char *fmt, va_list ap) { report(fmt, ap, 0); }
 
+/* "prog: message: strerror(errno)" on stderr. */
 void warn(const char *fmt, ...)
 {
 	va_list ap;
@@ -186,6 +194,7 @@ void warn(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* "prog: message" on stderr. */
 void warnx(const char *fmt, ...)
 {
 	va_list ap;
@@ -195,6 +204,7 @@ void warnx(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* warn, then exit(status). */
 void err(int status, const char *fmt, ...)
 {
 	va_list ap;
@@ -205,6 +215,7 @@ void err(int status, const char *fmt, ...)
 	exit(status);
 }
 
+/* warnx, then exit(status). */
 void errx(int status, const char *fmt, ...)
 {
 	va_list ap;

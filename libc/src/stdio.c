@@ -105,11 +105,14 @@ int fflush(FILE *f)
 	return 0;
 }
 
+/* Flush all streams at exit (internal.h). */
 void __stdio_exit(void)
 {
 	fflush(NULL);
 }
 
+/* Write n bytes through f's buffer, honouring its buffering mode.
+ * Returns how many were accepted (n, or less with the error flag set). */
 size_t __stdio_write(FILE *f, const void *p, size_t n)
 {
 	const unsigned char *s = p;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Absolute values (undefined for the most negative value, as in C). */
 int abs(int x)              { return x < 0 ? -x : x; }
 long labs(long x)           { return x < 0 ? -x : x; }
 long long llabs(long long x){ return x < 0 ? -x : x; }
@@ -19,18 +20,21 @@ div_t div(int num, int den)
 	return r;
 }
 
+/* div for long. */
 ldiv_t ldiv(long num, long den)
 {
 	ldiv_t r = { num / den, num % den };
 	return r;
 }
 
+/* div for long long. */
 lldiv_t lldiv(long long num, long long den)
 {
 	lldiv_t r = { num / den, num % den };
 	return r;
 }
 
+/* div for intmax_t. */
 imaxdiv_t imaxdiv(intmax_t num, intmax_t den)
 {
 	imaxdiv_t r = { num / den, num % den };
@@ -140,6 +144,14 @@ int rand_r(unsigned int *seed)
 	return r;
 }
 
-/* BSD names for the same generator. */
-long random(void)               { return rand(); }
-void srandom(unsigned int seed) { srand(seed); }
+/* BSD name for rand. */
+long random(void)
+{
+	return rand();
+}
+
+/* BSD name for srand. */
+void srandom(unsigned int seed)
+{
+	srand(seed);
+}

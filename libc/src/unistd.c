@@ -19,11 +19,17 @@
 #include <sys/uio.h>
 #include <unistd.h>
 #include <agora/syscall.h>
+#include <uapi/limits.h>
 
 #define RET(x) __syscall_ret(x)
 
 /* Process creation and identity */
 
+/*
+ * One-line wrappers: each passes its arguments to the system call of the
+ * same name and returns its result, or -1 with errno set. getpid and
+ * friends cannot fail.
+ */
 pid_t fork(void)                { return (pid_t)RET(__syscall0(__NR_fork)); }
 /* vfork is fork here: the child gets its own copy, which is always safe. */
 pid_t vfork(void)               { return fork(); }
@@ -43,6 +49,8 @@ int execve(const char *path, char *const argv[], char *const envp[])
 }
 
 /* The 32-bit-id system calls (the 16-bit originals truncate ids). */
+/* The 32-bit-id system calls (the 16-bit originals truncate ids); the
+ * getters cannot fail, the setters return 0 or -1 with errno. */
 uid_t getuid(void)  { return (uid_t)__syscall0(__NR_getuid32); }
 uid_t geteuid(void) { return (uid_t)__syscall0(__NR_geteuid32); }
 gid_t getgid(void)  { return (gid_t)__syscall0(__NR_getgid32); }
@@ -50,46 +58,62 @@ gid_t getegid(void) { return (gid_t)__syscall0(__NR_getegid32); }
 int setuid(uid_t uid) { return (int)RET(__syscall1(__NR_setuid32, uid)); }
 int setgid(gid_t gid) { return (int)RET(__syscall1(__NR_setgid32, gid)); }
 
-/* Set only the effective id: setresuid(-1, uid, -1). */
+/* Set only the effective id: setresuid(-1, uid, -1). As in glibc,
+ * uid -1 (which would mean "unchanged") is EINVAL. */
 int seteuid(uid_t uid)
 {
+	if (uid == (uid_t)-1) {
+		errno = EINVAL;
+		return -1;
+	}
 	return (int)RET(__syscall3(__NR_setresuid32, -1, uid, -1));
 }
 
-/* Set only the effective group id: setresgid(-1, gid, -1). */
+/* Set only the effective group id: setresgid(-1, gid, -1); -1 is EINVAL. */
 int setegid(gid_t gid)
 {
+	if (gid == (gid_t)-1) {
+		errno = EINVAL;
+		return -1;
+	}
 	return (int)RET(__syscall3(__NR_setresgid32, -1, gid, -1));
 }
 
+/* Set real and effective ids (-1 leaves one unchanged). 0 or -1/errno. */
 int setreuid(uid_t r, uid_t e) { return (int)RET(__syscall2(__NR_setreuid32, r, e)); }
 int setregid(gid_t r, gid_t e) { return (int)RET(__syscall2(__NR_setregid32, r, e)); }
 
+/* Set real, effective and saved user ids (-1: unchanged). */
 int setresuid(uid_t r, uid_t e, uid_t s)
 {
 	return (int)RET(__syscall3(__NR_setresuid32, r, e, s));
 }
 
+/* Set real, effective and saved group ids (-1: unchanged). */
 int setresgid(gid_t r, gid_t e, gid_t s)
 {
 	return (int)RET(__syscall3(__NR_setresgid32, r, e, s));
 }
 
+/* Read real, effective and saved user ids. */
 int getresuid(uid_t *r, uid_t *e, uid_t *s)
 {
 	return (int)RET(__syscall3(__NR_getresuid32, r, e, s));
 }
 
+/* Read real, effective and saved group ids. */
 int getresgid(gid_t *r, gid_t *e, gid_t *s)
 {
 	return (int)RET(__syscall3(__NR_getresgid32, r, e, s));
 }
 
+/* Supplementary groups into list[size]; returns how many there are. */
 int getgroups(int size, gid_t list[])
 {
 	return (int)RET(__syscall2(__NR_getgroups32, size, list));
 }
 
+/* Replace the supplementary groups. */
 int setgroups(size_t size, const gid_t *list)
 {
 	return (int)RET(__syscall2(__NR_setgroups32, size, list));
@@ -97,11 +121,13 @@ int setgroups(size_t size, const gid_t *list)
 
 /* File descriptors */
 
+/* Read up to n bytes. Returns the count (0 at end of file) or -1/errno. */
 ssize_t read(int fd, void *buf, size_t n)
 {
 	return (ssize_t)RET(__syscall3(__NR_read, fd, buf, n));
 }
 
+/* Write up to n bytes. Returns the count written or -1/errno. */
 ssize_t write(int fd, const void *buf, size_t n)
 {
 	return (ssize_t)RET(__syscall3(__NR_write, fd, buf, n));
@@ -116,6 +142,7 @@ ssize_t pread(int fd, void *buf, size_t n, off_t off)
 				       (unsigned long)(o >> 32)));
 }
 
+/* write at offset off without moving the file offset. */
 ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
 {
 	long long o = off;
@@ -124,16 +151,19 @@ ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
 				       (unsigned long)(o >> 32)));
 }
 
+/* read into n buffers in turn. */
 ssize_t readv(int fd, const struct iovec *iov, int n)
 {
 	return (ssize_t)RET(__syscall3(__NR_readv, fd, iov, n));
 }
 
+/* write from n buffers in turn, as one write. */
 ssize_t writev(int fd, const struct iovec *iov, int n)
 {
 	return (ssize_t)RET(__syscall3(__NR_writev, fd, iov, n));
 }
 
+/* Descriptor operations: 0 (or the new descriptor) or -1/errno. */
 int close(int fd)               { return (int)RET(__syscall1(__NR_close, fd)); }
 int dup(int fd)                 { return (int)RET(__syscall1(__NR_dup, fd)); }
 int dup2(int fd, int nfd)       { return (int)RET(__syscall2(__NR_dup2, fd, nfd)); }
@@ -143,16 +173,19 @@ int pipe2(int fds[2], int fl)   { return (int)RET(__syscall2(__NR_pipe2, fds, fl
 int fsync(int fd)               { return (int)RET(__syscall1(__NR_fsync, fd)); }
 void sync(void)                 { __syscall0(__NR_sync); }
 
+/* Move the file offset. Returns the new offset or -1/errno. */
 off_t lseek(int fd, off_t off, int whence)
 {
 	return (off_t)RET(__syscall3(__NR_lseek, fd, off, whence));
 }
 
+/* Set the size of the open file fd. */
 int ftruncate(int fd, off_t len)
 {
 	return (int)RET(__syscall2(__NR_ftruncate, fd, len));
 }
 
+/* Set the size of the file at path. */
 int truncate(const char *path, off_t len)
 {
 	return (int)RET(__syscall2(__NR_truncate, path, len));
@@ -186,6 +219,7 @@ int openat(int dirfd, const char *path, int flags, ...)
 	return (int)RET(__syscall4(__NR_openat, dirfd, path, flags, mode));
 }
 
+/* open(path, O_WRONLY | O_CREAT | O_TRUNC, mode). */
 int creat(const char *path, mode_t mode)
 {
 	return open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
@@ -231,6 +265,7 @@ int isatty(int fd)
 /* Paths */
 
 int access(const char *p, int mode) { return (int)RET(__syscall2(__NR_access, p, mode)); }
+/* Path operations: 0 or -1/errno (umask returns the old mask). */
 int chdir(const char *path)         { return (int)RET(__syscall1(__NR_chdir, path)); }
 int fchdir(int fd)                  { return (int)RET(__syscall1(__NR_fchdir, fd)); }
 int unlink(const char *path)        { return (int)RET(__syscall1(__NR_unlink, path)); }
@@ -243,21 +278,25 @@ int chmod(const char *path, mode_t m)     { return (int)RET(__syscall2(__NR_chmo
 int fchmod(int fd, mode_t m)              { return (int)RET(__syscall2(__NR_fchmod, fd, m)); }
 mode_t umask(mode_t m)                    { return (mode_t)__syscall1(__NR_umask, m); }
 
+/* Create a file node (the kernel may refuse with ENOSYS or EPERM). */
 int mknod(const char *path, mode_t mode, dev_t dev)
 {
 	return (int)RET(__syscall3(__NR_mknod, path, mode, (unsigned long)dev));
 }
 
+/* Create a named pipe: mknod with S_IFIFO. */
 int mkfifo(const char *path, mode_t mode)
 {
 	return mknod(path, (mode & 07777) | S_IFIFO, 0);
 }
 
+/* A symbolic link's target into buf (not NUL-terminated); its length. */
 ssize_t readlink(const char *restrict path, char *restrict buf, size_t size)
 {
 	return (ssize_t)RET(__syscall3(__NR_readlink, path, buf, size));
 }
 
+/* Change owner and group (the 32-bit-id calls). 0 or -1/errno. */
 int chown(const char *p, uid_t u, gid_t g)  { return (int)RET(__syscall3(__NR_chown32, p, u, g)); }
 int lchown(const char *p, uid_t u, gid_t g) { return (int)RET(__syscall3(__NR_lchown32, p, u, g)); }
 int fchown(int fd, uid_t u, gid_t g)        { return (int)RET(__syscall3(__NR_fchown32, fd, u, g)); }
@@ -358,9 +397,12 @@ void *sbrk(intptr_t incr)
 
 /* Time-related process calls */
 
+/* alarm: SIGALRM after s seconds; returns the seconds left on the old
+ * alarm. pause: wait for a signal; always -1 (EINTR). */
 unsigned int alarm(unsigned int s) { return (unsigned int)__syscall1(__NR_alarm, s); }
 int pause(void)                    { return (int)RET(__syscall0(__NR_pause)); }
 
+/* Process times in ticks; returns ticks since an arbitrary point. */
 clock_t times(struct tms *buf)
 {
 	return (clock_t)RET(__syscall1(__NR_times, buf));
@@ -368,11 +410,13 @@ clock_t times(struct tms *buf)
 
 /* Limits and configuration */
 
+/* Read resource limit res (ugetrlimit 191). */
 int getrlimit(int res, struct rlimit *rl)
 {
 	return (int)RET(__syscall2(__NR_ugetrlimit, res, rl));
 }
 
+/* Change resource limit res. */
 int setrlimit(int res, const struct rlimit *rl)
 {
 	return (int)RET(__syscall2(__NR_setrlimit, res, rl));
@@ -384,11 +428,38 @@ int getpagesize(void)
 	return 4096;
 }
 
-/* Run-time configuration values; -1 with EINVAL for unknown names. */
+/* A number from a one-line /proc file (Linux), or -1 if there is none.
+ * errno is left as it was. */
+static long proc_number(const char *path)
+{
+	int saved = errno, fd = open(path, O_RDONLY | O_CLOEXEC);
+	char buf[32];
+	ssize_t n;
+
+	if (fd < 0) {
+		errno = saved;
+		return -1;
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	errno = saved;
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	return strtol(buf, NULL, 10);
+}
+
+/*
+ * Run-time configuration values; -1 with EINVAL for unknown names. Limits
+ * come from the kernel where it reports them (getrlimit, Linux's /proc),
+ * else from agora's <uapi/limits.h>.
+ */
 long sysconf(int name)
 {
 	struct rlimit rl;
 	struct sysinfo si;
+	long v;
+	int saved = errno;
 
 	switch (name) {
 	case _SC_PAGESIZE:
@@ -400,7 +471,8 @@ long sysconf(int name)
 	case _SC_CHILD_MAX:
 		return 1024;
 	case _SC_NGROUPS_MAX:
-		return NGROUPS_MAX;
+		v = proc_number("/proc/sys/kernel/ngroups_max");
+		return v > 0 ? v : AGORA_NGROUPS_MAX;
 	case _SC_STREAM_MAX:
 		return FOPEN_MAX;
 	case _SC_HOST_NAME_MAX:
@@ -408,7 +480,8 @@ long sysconf(int name)
 	case _SC_OPEN_MAX:
 		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
 			return (long)rl.rlim_cur;
-		return 256;
+		errno = saved;
+		return AGORA_OPEN_MAX;
 	case _SC_NPROCESSORS_CONF:
 	case _SC_NPROCESSORS_ONLN:
 		return 1;

@@ -390,6 +390,10 @@ static void test_process(void)
 	check("ids", ru == getuid() && eu == geteuid(), "uid %u", ru);
 	CHECK_INT("getppid > 0", getppid() > 0, 1);
 	CHECK_INT("sysconf page", sysconf(_SC_PAGESIZE), 4096);
+	check("sysconf ngroups", sysconf(_SC_NGROUPS_MAX) >= 32, "%ld", sysconf(_SC_NGROUPS_MAX));
+	check("sysconf open max", sysconf(_SC_OPEN_MAX) >= 64, "%ld", sysconf(_SC_OPEN_MAX));
+	errno = 0;
+	CHECK_INT("seteuid(-1) EINVAL", seteuid((uid_t)-1) == -1 && errno == EINVAL, 1);
 
 	void *b0 = sbrk(0);
 	check("sbrk grow", sbrk(8192) == b0 && sbrk(0) == (char *)b0 + 8192, "%p", b0);

@@ -134,9 +134,7 @@ static inline int at_parse_ulong(const char *s, int base, unsigned long *out)
  * Fetch the regions of process pid (0: the caller) with AGORA_NR_vmmap.
  * Returns the count and a malloc'd array in *out (free it), or -1 with
  * errno set (ESRCH: no such process).
- *
- * The first call always passes a real buffer: the kernel rejects a NULL
- * buffer with EFAULT even when count is 0.
+ * One call usually does: the first buffer has room for 32 regions.
  */
 static inline int at_regions(int pid, struct agora_region **out)
 {

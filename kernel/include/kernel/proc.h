@@ -21,6 +21,7 @@ struct file;
 struct vm_space;
 
 struct proc {
+    uint8_t fpu[512] __attribute__((aligned(16)));  /* x87/SSE state (FPU_AREA_SIZE) */
     pid_t pid;
     pid_t pgid, sid;                    /* process group and session */
     enum proc_state state;
@@ -46,6 +47,9 @@ struct proc {
     uint64_t sig_blocked;
     struct kernel_sigaction sigact[_NSIG + 1];
     vaddr_t fault_addr;                 /* for siginfo of a fault signal */
+    int fault_code;                     /* its si_code (SEGV_MAPERR...) */
+    pid_t sig_sender[_NSIG + 1];        /* kill(): si_pid of the pending signal */
+    uid_t sig_sender_uid[_NSIG + 1];
     uint64_t saved_mask;                /* sigsuspend: the mask to restore */
     bool has_saved_mask;
 
@@ -61,8 +65,9 @@ extern struct proc *current;
 void proc_start_init(const char *const argv[]) __attribute__((noreturn));
 /* Terminate current with a wait status (W_EXITCODE). Never returns. */
 void proc_exit(int status) __attribute__((noreturn));
-/* Post a signal to p (kill, faults). */
+/* Post a signal to p (kill, faults); from is the sender (NULL: the kernel). */
 void proc_signal(struct proc *p, int sig);
+void proc_signal_from(struct proc *p, int sig, const struct proc *from);
 struct proc *proc_find(pid_t pid);
 int proc_count(void);
 /* Visit every live process (vmmap, kill -1). */

@@ -9,7 +9,8 @@
 struct trapframe;
 
 void syscall_dispatch(struct trapframe *tf);
-/* A user page fault at addr: 0 when resolved from the process's regions. */
+/* A user page fault at addr: 0 when resolved from the process's regions,
+ * else vm_fault's error (-EFAULT: no region, -EACCES: not allowed). */
 int proc_page_fault(vaddr_t addr, bool write);
 /* Queue the fault signal sig (SIGSEGV, SIGILL, SIGFPE...) on the current process. */
 void proc_fault_signal(int sig, vaddr_t addr, int code);

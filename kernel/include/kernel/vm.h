@@ -33,6 +33,7 @@ struct vm_region {
     enum vm_kind kind;
     struct shm_segment *seg;            /* VM_SHM: the segment */
     uint32_t seg_pgoff;                 /* VM_SHM: segment page at start */
+    bool touched;                       /* a page was ever mapped: else unmap has nothing to do */
     struct vm_region *next;             /* sorted by start */
 };
 
@@ -76,6 +77,9 @@ int vm_map_page(struct vm_space *vs, vaddr_t va, paddr_t pa, uint32_t prot);
 void vm_unmap_page(struct vm_space *vs, vaddr_t va);
 /* Translate va; returns the PTE (0 if not mapped). */
 pte_t vm_lookup_pte(struct vm_space *vs, vaddr_t va);
+/* The first page in [va, end) with a present PTE, or end. Skips missing
+ * page tables whole, so sparse ranges cost little. */
+vaddr_t vm_next_present(struct vm_space *vs, vaddr_t va, vaddr_t end);
 
 /* Regions. */
 struct vm_region *vm_region_find(struct vm_space *vs, vaddr_t va);
@@ -94,8 +98,8 @@ int vm_describe(struct vm_space *vs, struct agora_region *out, int max);
 /* Highest hole of size bytes in [low, high), or 0 if none. */
 vaddr_t vm_find_hole(struct vm_space *vs, uint32_t size, vaddr_t low, vaddr_t high);
 
-/* Resolve a fault at va (write: a write access). 0, or -EFAULT when the
- * access is not allowed by any region. */
+/* Resolve a fault at va (write: a write access). 0; -EFAULT when no region
+ * covers va; -EACCES when its region forbids the access; -ENOMEM. */
 int vm_fault(struct vm_space *vs, vaddr_t va, bool write);
 
 /* brk(2): returns the new break, or the old one if it cannot move. */

@@ -9,7 +9,7 @@
 
 struct trapframe;
 
-void arch_init_cpu(void);              /* GDT, TSS, IDT, PIC */
+void arch_init_cpu(void);              /* GDT, TSS, IDT, PIC, FPU */
 void arch_init_timer(unsigned hz);     /* PIT at hz, IRQ 0 */
 void arch_irq_enable(void);
 void arch_irq_disable(void);
@@ -48,5 +48,13 @@ uint32_t arch_prepare_kstack(vaddr_t kstack_top, struct trapframe **tf_out);
 void arch_init_user_frame(struct trapframe *tf, uint32_t eip, uint32_t esp);
 void arch_set_tls(uint32_t base, uint32_t limit, int flags);
 void arch_init_input(void);
+
+/* FPU state: per process, switched eagerly. Areas are 16-byte aligned. */
+#define FPU_AREA_SIZE 512
+void arch_fpu_init(void);
+void arch_fpu_save(void *area);
+void arch_fpu_restore(const void *area);
+void arch_fpu_reset(void *area);        /* the state after fninit */
+void arch_fpu_sanitize(void *area);     /* make a user-supplied state loadable */
 
 #endif

@@ -11,7 +11,7 @@ have_file() { [ -e "$1" ]; }
 have_cmd i686-linux-gnu-gcc || need="$need gcc-i686-linux-gnu"
 have_cmd i686-linux-gnu-ld || need="$need binutils-i686-linux-gnu"
 have_cmd grub-mkrescue || need="$need grub-common"
-have_file /usr/lib/grub/i386-pc/eltorito.img || need="$need grub-pc-bin"
+have_file /usr/lib/grub/i386-pc/modinfo.sh || need="$need grub-pc-bin"
 have_file /usr/lib/grub/x86_64-efi/modinfo.sh || need="$need grub-efi-amd64-bin"
 have_file /usr/lib/grub/i386-efi/modinfo.sh || need="$need grub-efi-ia32-bin"
 have_cmd xorriso || need="$need xorriso"

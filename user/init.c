@@ -191,7 +191,7 @@ int main(int argc, char **argv)
         power_off(1);
     }
 
-    printf("init: agora is up. Try: ls /bin, ipcs -m, vmmap, shmdemo\n");
+    printf("init: agora is up. Try: ls /bin, ipcmk -M 8192, ipcs -m, vmmap, shmdemo_ringbuf\n");
     char *dargv[] = { "/bin/demo", NULL };
     if (access("/bin/demo", X_OK) == 0)
         run_and_wait("/bin/demo", dargv);

@@ -87,8 +87,9 @@ static void decimal(long double v, int ndig, struct dec *r)
 		return;
 	m = normalize(v, &e);
 	if (ndig <= 0) {
-		/* Only a carry into the position above can survive. */
-		if (ndig == 0 && m >= 5) {
+		/* Only a carry into the position above can survive; an exact
+		 * half rounds to the even digit (0), as glibc does. */
+		if (ndig == 0 && m > 5) {
 			r->d[0] = 1;
 			r->nd = 1;
 			r->e = e + 1;
@@ -106,7 +107,8 @@ static void decimal(long double v, int ndig, struct dec *r)
 	}
 	r->nd = ndig;
 	r->e = e;
-	if (m >= 5) {
+	/* Round half to even, as glibc: an exact tie keeps an even last digit. */
+	if (m > 5 || (m == 5 && (r->d[ndig - 1] & 1))) {
 		for (i = ndig - 1; i >= 0 && r->d[i] == 9; i--)
 			r->d[i] = 0;
 		if (i >= 0) {

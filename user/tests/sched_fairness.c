@@ -203,11 +203,11 @@ static void test_fpu_per_process(void)
     }
     pid_t a = fork();
     if (a == 0)
-        _exit(hold_fpu(2.718281828459045, 0x0c7f /* round toward zero */, loops));
+        _exit(hold_fpu(2.718281828459045, 0x0f7f /* round toward zero, 64-bit precision */, loops));
     pid_t b = fork();
     if (b == 0)
-        _exit(hold_fpu(-1234.5, 0x047f /* round down */, loops));
-    int r = hold_fpu(3.141592653589793, 0x087f /* round up */, loops);
+        _exit(hold_fpu(-1234.5, 0x077f /* round down */, loops));
+    int r = hold_fpu(3.141592653589793, 0x0b7f /* round up */, loops);
     int sa = 0, sb = 0;
     waitpid(a, &sa, 0);
     waitpid(b, &sb, 0);

@@ -715,14 +715,14 @@ static int check_round(int round, int ctl_id, const int *alive, unsigned base_se
     return bad;
 }
 
-/* Wait for worker w to reach round; false on a 60 s guard. */
+/* Wait for worker w to reach round; false on a 30 s guard. */
 static int wait_arrival(int w, int round)
 {
     time_t start = time(NULL);
     unsigned n = 0;
     while (ctl->arrived[w] < round) {
         sched_yield();
-        if ((++n & 1023) == 0 && time(NULL) - start > 60)
+        if ((++n & 1023) == 0 && time(NULL) - start > 30)
             return 0;
     }
     return 1;
@@ -765,14 +765,25 @@ int main(void)
     ctl->start = 1;
 
     int statuses_ok = 1, rounds_bad = 0, arrivals_ok = 1;
-    for (int round = 1; round <= NROUNDS; round++) {
+    for (int round = 1; round <= NROUNDS && arrivals_ok; round++) {
         for (int w = 0; w < NWORK; w++) {
             if (alive[w] && !wait_arrival(w, round)) {
-                printf("# round %d: worker %d never arrived\n", round, w);
+                printf("# round %d: worker %d never arrived; stopping\n", round, w);
                 arrivals_ok = 0;
-                kill(ctl->pids[w], SIGKILL);
-                ctl->dying[w] = 1;
+                break;
             }
+        }
+        if (!arrivals_ok) {
+            /* Something is badly wrong: end every worker and stop. */
+            ctl->abort = 1;
+            for (int w = 0; w < NWORK; w++) {
+                if (alive[w]) {
+                    kill(ctl->pids[w], SIGKILL);
+                    waitpid(ctl->pids[w], NULL, 0);
+                    alive[w] = 0;
+                }
+            }
+            break;
         }
         /* Workers that left: reap them and forget what they held (their
          * exit must have detached it). */

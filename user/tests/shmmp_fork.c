@@ -13,6 +13,8 @@
  *      helper still runs, nattch has dropped and lpid is the child's pid.
  *   D. A grandchild inherits through two forks; private memory is still
  *      copied (only shm is shared).
+ *   E. exec dropping the last attachment of a removed (SHM_DEST) segment
+ *      destroys it and frees its frames.
  *
  * Synchronisation is through flags in a shared control segment, with
  * waitpid for the ends; nothing waits on time except section A, which
@@ -332,6 +334,47 @@ static void section_grandchild(void)
     T_EQ(shmctl(id, IPC_RMID, NULL), 0, "D: IPC_RMID");
 }
 
+static void section_exec_destroys(void)
+{
+    int ctl_id = shmget(IPC_PRIVATE, sizeof(struct shared), IPC_CREAT | 0600);
+    int id = shmget(IPC_PRIVATE, 2 * 4096, IPC_CREAT | 0600);
+    struct shared *c = ctl_id >= 0 ? shmat(ctl_id, NULL, 0) : (void *)-1;
+    volatile char *data = id >= 0 ? shmat(id, NULL, 0) : (void *)-1;
+    T_OK(c != (void *)-1 && data != (void *)-1, "E: two segments attached");
+    if (c == (void *)-1 || data == (void *)-1)
+        return;
+    memset(c, 0, sizeof(*c));
+    data[0] = 1;
+    data[4096] = 2;                     /* two frames */
+    pid_t pid = fork();
+    if (pid == 0) {
+        char idstr[16];
+        snprintf(idstr, sizeof(idstr), "%d", ctl_id);
+        if (!wait_flag(&c->may_exec, 1))
+            _exit(4);
+        execl("/tests/shmmp_fork", "shmmp_fork", "exec-helper", idstr, (char *)NULL);
+        _exit(5);
+    }
+    T_OK(pid > 0, "E: fork");
+    if (pid < 0)
+        return;
+    T_EQ(shmctl(id, IPC_RMID, NULL), 0, "E: IPC_RMID while parent and child hold it");
+    T_EQ(shmdt((void *)data), 0, "E: the parent detaches");
+    struct agora_meminfo before = t_meminfo();
+    T_EQ(nattch(id), 1, "E: the child's attachment keeps it alive");
+    c->may_exec = 1;
+    T_OK(wait_flag(&c->helper_pid, 1), "E: the exec'd helper is running");
+    struct agora_meminfo after = t_meminfo();
+    struct shmid_ds ds;
+    T_ERRNO(shm_stat(id, &ds), EINVAL, "E: exec dropped the last attachment: the id is gone");
+    T_EQ(after.shm_segments, before.shm_segments - 1, "E: one segment fewer");
+    T_EQ(after.shm_frames, before.shm_frames - 2, "E: its two frames were freed");
+    c->release = 1;
+    T_OK(exited_ok(reap(pid)), "E: helper exited 0");
+    T_EQ(shmdt(c), 0, "E: shmdt control");
+    T_EQ(shmctl(ctl_id, IPC_RMID, NULL), 0, "E: IPC_RMID control");
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "exec-helper") == 0)
@@ -341,5 +384,6 @@ int main(int argc, char **argv)
     section_exit_detaches();
     section_exec_detaches();
     section_grandchild();
+    section_exec_destroys();
     return t_end();
 }

@@ -28,7 +28,7 @@
 #define REBOOT_CMD_HALT 0xCDEF0123
 #define REBOOT_CMD_POWER_OFF 0x4321FEDC
 
-static int timeout_seconds = 300;
+static int timeout_seconds = 120;
 
 static void power_off(int ok)
 {

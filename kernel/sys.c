@@ -71,6 +71,43 @@ long sys_brk(uint32_t addr)
     return (long)vm_brk(current->vm, addr);
 }
 
+/* Check a user range for munmap/mprotect: [addr, addr + len) page-rounded. */
+static int user_range(uint32_t addr, uint32_t len, vaddr_t *end)
+{
+    if ((addr & (PAGE_SIZE - 1)) || len == 0)
+        return -EINVAL;
+    uint32_t size = ALIGN_UP(len, PAGE_SIZE);
+    if (size < len || addr + size < addr || addr + size > USER_TOP || addr < USER_BASE)
+        return -EINVAL;
+    *end = addr + size;
+    return 0;
+}
+
+/* munmap: removes whole pages of any regions in the range (an shm piece
+ * going away detaches it, as on Linux); an unmapped range is fine. */
+long sys_munmap(uint32_t addr, uint32_t len)
+{
+    vaddr_t end;
+    int err = user_range(addr, len, &end);
+    return err < 0 ? err : vm_unmap_range(current->vm, addr, end);
+}
+
+long sys_mprotect(uint32_t addr, uint32_t len, uint32_t prot)
+{
+    if (prot & ~(uint32_t)(VM_READ | VM_WRITE | VM_EXEC))
+        return -EINVAL;
+    if (len == 0 && !(addr & (PAGE_SIZE - 1)))
+        return 0;
+    vaddr_t end;
+    int err = user_range(addr, len, &end);
+    if (err < 0)
+        return err;
+    /* x86 pages without PAE cannot forbid reading: write implies read. */
+    if (prot & (VM_WRITE | VM_EXEC))
+        prot |= VM_READ;
+    return vm_protect(current->vm, addr, end, prot);
+}
+
 long sys_time(int32_t __user *t)
 {
     int32_t now = (int32_t)time_now_seconds();

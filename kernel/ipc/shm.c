@@ -313,6 +313,7 @@ long sys_shmat(int shmid, uint32_t shmaddr, int shmflg)
         return err;
     r->seg = seg;
     r->seg_pgoff = 0;
+    r->maxprot = prot | VM_EXEC;        /* mprotect may not add write to SHM_RDONLY */
     shm_region_open(seg);
     return (long)addr;
 }

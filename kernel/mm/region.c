@@ -46,6 +46,7 @@ int vm_region_add(struct vm_space *vs, vaddr_t start, vaddr_t end, uint32_t prot
     r->start = start;
     r->end = end;
     r->prot = prot;
+    r->maxprot = VM_READ | VM_WRITE | VM_EXEC;
     r->kind = kind;
     struct vm_region **pp = &vs->regions;
     while (*pp && (*pp)->start < start)
@@ -96,7 +97,9 @@ static int split(struct vm_region *r, vaddr_t at)
     return 0;
 }
 
-int vm_unmap_range(struct vm_space *vs, vaddr_t start, vaddr_t end)
+/* Split the regions that straddle start or end, so that every region
+ * lies wholly inside or wholly outside [start, end). */
+static int split_at_bounds(struct vm_space *vs, vaddr_t start, vaddr_t end)
 {
     for (struct vm_region *r = vs->regions; r && r->start < end; r = r->next) {
         int err = 0;
@@ -107,12 +110,50 @@ int vm_unmap_range(struct vm_space *vs, vaddr_t start, vaddr_t end)
         if (err < 0)
             return err;
     }
+    return 0;
+}
+
+int vm_unmap_range(struct vm_space *vs, vaddr_t start, vaddr_t end)
+{
+    int err = split_at_bounds(vs, start, end);
+    if (err < 0)
+        return err;
     struct vm_region *r = vs->regions;
     while (r && r->start < end) {
         struct vm_region *next = r->next;
         if (start <= r->start && r->end <= end)
             vm_region_remove(vs, r);
         r = next;
+    }
+    return 0;
+}
+
+int vm_protect(struct vm_space *vs, vaddr_t start, vaddr_t end, uint32_t prot)
+{
+    /* Every page must be mapped by some region, and none may be given more
+     * than its region allows (a SHM_RDONLY attachment never gets write). */
+    vaddr_t next = start;
+    for (struct vm_region *r = vs->regions; r && r->start < end; r = r->next) {
+        if (r->end <= start)
+            continue;
+        if (r->start > next)
+            return -ENOMEM;
+        if (prot & ~r->maxprot)
+            return -EACCES;
+        next = r->end;
+    }
+    if (next < end)
+        return -ENOMEM;
+    int err = split_at_bounds(vs, start, end);
+    if (err < 0)
+        return err;
+    for (struct vm_region *r = vs->regions; r && r->start < end; r = r->next) {
+        if (r->start < start)
+            continue;
+        r->prot = prot;
+        for (vaddr_t va = vm_next_present(vs, r->start, r->end); va < r->end;
+             va = vm_next_present(vs, va + PAGE_SIZE, r->end))
+            vm_protect_page(vs, va, prot);
     }
     return 0;
 }
@@ -218,6 +259,7 @@ struct vm_space *vm_space_fork(struct vm_space *src)
         struct vm_region *nr;
         if (vm_region_add(dst, r->start, r->end, r->prot, r->kind, &nr) < 0)
             goto fail;
+        nr->maxprot = r->maxprot;
         if (r->kind == VM_SHM) {
             /* Shared: the child maps the segment's frames on first touch,
              * so there is nothing to copy, and nothing for exit to undo. */

@@ -245,7 +245,7 @@ int vm_map_page(struct vm_space *vs, vaddr_t va, paddr_t pa, uint32_t prot)
         return -ENOMEM;
     assert(!(*pte & PTE_P));
     pmm_ref(pa);
-    *pte = pa | PTE_P | PTE_U | ((prot & VM_WRITE) ? PTE_W : 0);
+    *pte = pa | PTE_P | (prot ? PTE_U : 0) | ((prot & VM_WRITE) ? PTE_W : 0);
     return 0;
 }
 
@@ -259,6 +259,19 @@ void vm_unmap_page(struct vm_space *vs, vaddr_t va)
     if (vs == active)
         arch_flush_tlb_page(va);
     pmm_unref(pa);
+}
+
+void vm_protect_page(struct vm_space *vs, vaddr_t va, uint32_t prot)
+{
+    pte_t *pte = walk(vs, va, false);
+    if (!pte || !(*pte & PTE_P))
+        return;
+    /* PROT_NONE keeps the frame but takes the page away from user mode. */
+    *pte &= ~(PTE_W | PTE_U);
+    if (prot)
+        *pte |= PTE_U | ((prot & VM_WRITE) ? PTE_W : 0);
+    if (vs == active)
+        arch_flush_tlb_page(va);
 }
 
 pte_t vm_lookup_pte(struct vm_space *vs, vaddr_t va)

@@ -201,19 +201,10 @@ static void test_shmdt(void)
  */
 static void test_splits(void)
 {
-    /* munmap of an unmapped range succeeds on Linux: a probe for ENOSYS. */
+    /* munmap of a range with nothing mapped succeeds, as on Linux. */
     uintptr_t fa = free_area(1);
-    errno = 0;
-    int have_munmap = !(munmap((void *)fa, PG) < 0 && errno == ENOSYS);
-    errno = 0;
-    int have_mprotect = !(mprotect((void *)fa, PG, PROT_READ) < 0 && errno == ENOSYS);
-    if (!have_munmap || !have_mprotect) {
-        /* FIXME: drop this skip once the kernel has munmap and mprotect. */
-        printf("# SKIP nattch-per-piece checks: munmap %s, mprotect %s\n",
-               have_munmap ? "ok" : "ENOSYS", have_mprotect ? "ok" : "ENOSYS");
-        t_check(1, "munmap/mprotect splits # SKIP the kernel lacks munmap or mprotect", NULL);
-        return;
-    }
+    T_EQ(munmap((void *)fa, PG), 0, "munmap of an unmapped range");
+    T_ERRNO(mprotect((void *)fa, PG, PROT_READ), ENOMEM, "mprotect of an unmapped range: ENOMEM");
     int id = shmget(IPC_PRIVATE, 3 * PG, 0600);
     T_OK(id >= 0, "set up: a 3-page segment");
 
@@ -232,7 +223,11 @@ static void test_splits(void)
     T_OK(p != AT_FAILED && munmap(p + PG, PG) == 0, "munmap of the middle page");
     T_EQ(nattch(id), 2, "munmap of the middle page: nattch 2 (two pieces)");
     if (p != AT_FAILED) {
-        T_EQ(p[PG], 'm', "the segment's pages are intact");
+        char *q = shmat(id, NULL, SHM_RDONLY);      /* the hole's page, seen elsewhere */
+        T_OK(q != AT_FAILED && q[PG] == 'm', "the segment's pages are intact");
+        if (q != AT_FAILED)
+            shmdt(q);
+        T_EQ(write_faults(p + PG), 1, "the unmapped middle page faults");
         T_EQ(shmdt(p), 0, "shmdt(start) with a hole in the middle");
         T_EQ(nattch(id), 0, "removes both pieces: nattch 0");
     }

@@ -30,6 +30,7 @@ struct shm_segment;
 struct vm_region {
     vaddr_t start, end;                 /* page aligned, [start, end) */
     uint32_t prot;                      /* VM_READ | VM_WRITE | VM_EXEC */
+    uint32_t maxprot;                   /* what mprotect may grant (shm: the attach mode) */
     enum vm_kind kind;
     struct shm_segment *seg;            /* VM_SHM: the segment */
     uint32_t seg_pgoff;                 /* VM_SHM: segment page at start */
@@ -75,6 +76,8 @@ struct vm_space *vm_space_fork(struct vm_space *src);
 /* Page-level primitives. A mapping holds one reference on its frame. */
 int vm_map_page(struct vm_space *vs, vaddr_t va, paddr_t pa, uint32_t prot);
 void vm_unmap_page(struct vm_space *vs, vaddr_t va);
+/* Give the PTE at va (if present) the access prot allows (0: none). */
+void vm_protect_page(struct vm_space *vs, vaddr_t va, uint32_t prot);
 /* Translate va; returns the PTE (0 if not mapped). */
 pte_t vm_lookup_pte(struct vm_space *vs, vaddr_t va);
 /* The first page in [va, end) with a present PTE, or end. Skips missing
@@ -95,6 +98,10 @@ int vm_unmap_range(struct vm_space *vs, vaddr_t start, vaddr_t end);
 /* Describe up to max regions for vmmap; returns how many exist. */
 struct agora_region;
 int vm_describe(struct vm_space *vs, struct agora_region *out, int max);
+/* mprotect: set the protection of [start, end), splitting regions at the
+ * ends. 0; -ENOMEM if part of the range is unmapped; -EACCES if a region
+ * may not get prot (a read-only shm attachment asked for write). */
+int vm_protect(struct vm_space *vs, vaddr_t start, vaddr_t end, uint32_t prot);
 /* Highest hole of size bytes in [low, high), or 0 if none. */
 vaddr_t vm_find_hole(struct vm_space *vs, uint32_t size, vaddr_t low, vaddr_t high);
 

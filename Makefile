@@ -130,7 +130,7 @@ $(B)/user/tests/fail_demo.o: user/extra/fail_demo.c
 	@mkdir -p $(dir $@)
 	$(CC) $(UCFLAGS) -Iuser/include -c $< -o $@
 
-USER_LINK = $(CC) -m32 -nostdlib -static -no-pie -Wl,--build-id=none -o $@ \
+USER_LINK = $(CC) -m32 -nostdlib -static -no-pie -s -Wl,--build-id=none -o $@ \
 	$(B)/libc/arch/crt0.o $< $(B)/libc/libc.a $(LIBGCC)
 
 $(B)/root/bin/%: $(B)/user/%.o $(B)/libc/libc.a $(B)/libc/arch/crt0.o

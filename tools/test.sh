@@ -55,6 +55,24 @@ if [ -f $B/root/etc/tests ]; then
     done < $B/root/etc/tests
 fi
 
+# Portable programs print the same lines on Linux (this host) and on agora.
+for prog in posix_program posix_shm_program; do
+    grep -qx "$prog" "$B/root/etc/tests" 2>/dev/null || continue
+    if ! ${HOSTCC:-gcc} -Wall -Wextra -Werror -o "$B/host/$prog" "user/tests/$prog.c" 2>/dev/null; then
+        fail "portable.$prog" "does not compile on the host"
+        continue
+    fi
+    "$B/host/$prog" > "$B/host/$prog.linux.txt" 2>&1
+    # The program's own lines: between init's "# test NAME" and its result line.
+    awk -v t="$prog" '$0 == "# test " t { on = 1; next } on && /^(PASS|FAIL) / { exit } on' \
+        "$log" > "$B/host/$prog.agora.txt"
+    if diff -u "$B/host/$prog.linux.txt" "$B/host/$prog.agora.txt" > "$B/host/$prog.diff"; then
+        pass "portable.$prog"
+    else
+        fail "portable.$prog" "output differs from Linux; see $B/host/$prog.diff"
+    fi
+done
+
 # 3. UEFI boot check
 if [ -e /usr/share/OVMF/OVMF_CODE_4M.fd ]; then
     echo "qemu: booting the same ISO under OVMF (UEFI)"

@@ -78,6 +78,8 @@ static int run_test(const char *name)
     struct agora_meminfo before, after;
     meminfo(&before);
 
+    printf("# test %s\n", name);
+    fflush(stdout);
     char *argv[] = { path, NULL };
     pid_t pid = spawn(path, argv);
     if (pid < 0) {

@@ -68,6 +68,10 @@ void proc_signal_from(struct proc *p, int sig, const struct proc *from)
     bool blocked = p->sig_blocked & BIT(sig);
     if (sig != SIGKILL && !blocked && ignored(p, sig))
         return;
+    /* init gets only the signals it has handlers for (Linux protects it
+     * the same way): killing it would leave nobody to reap orphans. */
+    if (p->pid == 1 && p->sigact[sig].handler == SIG_DFL_VALUE)
+        return;
     p->sig_pending |= BIT(sig);
     p->sig_sender[sig] = from ? from->pid : 0;
     p->sig_sender_uid[sig] = from ? from->ruid : 0;

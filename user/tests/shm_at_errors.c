@@ -8,18 +8,13 @@
  * Non-root cases run in a child that drops to uid/gid 1000 and reports
  * the errno of its one call (0 for success) through its exit status.
  */
-#include <agora_test.h>
+#include <agora_shm_test.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>
 
-#define PG 4096u
-#define USER_TOP 0xC0000000u
-#define USER_ID  1000
-#define GROUP_ID 1000
 
-#define AT_FAILED ((void *)-1)
 
 /* One shmat call and the errno it must give (0: it must succeed). */
 struct at_case {
@@ -32,66 +27,12 @@ struct at_case {
 
 static int some_data = 42;
 
-static int become(uid_t uid, gid_t gid)
-{
-    setgroups(0, NULL);                 /* best effort: init may have none */
-    if (setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
-        return -1;
-    return 0;
-}
-
-/*
- * Run fn(arg) in a child as uid/gid; return its exit status (fn's result),
- * 250 if the ids could not be set, 300 + signal if it was killed.
- */
-static int as_user(uid_t uid, gid_t gid, int (*fn)(const void *), const void *arg)
-{
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid < 0)
-        return 251;
-    if (pid == 0) {
-        if (become(uid, gid) < 0)
-            _exit(250);
-        _exit(fn(arg) & 0xff);
-    }
-    int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            return 252;
-    if (WIFSIGNALED(status))
-        return 300 + WTERMSIG(status);
-    return WEXITSTATUS(status);
-}
-
 /* Child body: the errno of one shmat (0 if it succeeded). */
 static int do_at(const void *arg)
 {
     const struct at_case *c = arg;
     errno = 0;
     return shmat(c->id, (void *)c->addr, c->flag) == AT_FAILED ? errno : 0;
-}
-
-static long nattch(int id)
-{
-    struct shmid_ds ds;
-    if (shmctl(id, IPC_STAT, &ds) < 0)
-        return -1;
-    return (long)ds.shm_nattch;
-}
-
-/* A page-aligned address with npages free pages: attach, then detach. */
-static uintptr_t free_area(unsigned npages)
-{
-    int id = shmget(IPC_PRIVATE, npages * PG, 0600);
-    if (id < 0)
-        return 0;
-    void *p = shmat(id, NULL, 0);
-    shmctl(id, IPC_RMID, NULL);
-    if (p == AT_FAILED)
-        return 0;
-    shmdt(p);
-    return (uintptr_t)p;
 }
 
 /*

@@ -9,7 +9,7 @@
  * the buffer itself. Non-root cases run in a child that drops to
  * uid/gid 1000 and reports the errno of its call through its exit status.
  */
-#include <agora_test.h>
+#include <agora_shm_test.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -18,11 +18,6 @@
 #include <sys/mman.h>
 #include <sys/shm.h>
 
-#define PG 4096u
-#define USER_TOP 0xC0000000u
-#define USER_ID  1000
-#define GROUP_ID 1000
-#define AT_FAILED ((void *)-1)
 #define KEY_MINE 0x73440001     /* a mode-0 segment of uid 1000's own */
 
 /* One shmctl call and the errno it must give (0: it must succeed). */
@@ -42,69 +37,11 @@ static long ctl(const struct ctl_case *c)
     return shmctl(c->id, c->cmd, c->buf);
 }
 
-static int become(uid_t uid, gid_t gid)
-{
-    setgroups(0, NULL);                 /* best effort: init may have none */
-    if (setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
-        return -1;
-    return 0;
-}
-
-/*
- * Run fn(arg) in a child as uid/gid; return its exit status (fn's result),
- * 250 if the ids could not be set, 300 + signal if it was killed.
- */
-static int as_user(uid_t uid, gid_t gid, int (*fn)(const void *), const void *arg)
-{
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid < 0)
-        return 251;
-    if (pid == 0) {
-        if (become(uid, gid) < 0)
-            _exit(250);
-        _exit(fn(arg) & 0xff);
-    }
-    int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            return 252;
-    if (WIFSIGNALED(status))
-        return 300 + WTERMSIG(status);
-    return WEXITSTATUS(status);
-}
-
 /* Child body: the errno of one shmctl (0 if it succeeded). */
 static int do_ctl(const void *arg)
 {
     errno = 0;
     return ctl(arg) < 0 ? errno : 0;
-}
-
-static int stat_of(int id, struct shmid_ds *ds)
-{
-    memset(ds, 0, sizeof(*ds));
-    return shmctl(id, IPC_STAT, ds);
-}
-
-static long nattch(int id)
-{
-    struct shmid_ds ds;
-    return stat_of(id, &ds) < 0 ? -1 : (long)ds.shm_nattch;
-}
-
-/* A page-aligned address with npages free pages: attach, then detach. */
-static uintptr_t free_area(unsigned npages)
-{
-    int id = shmget(IPC_PRIVATE, npages * PG, 0600);
-    if (id < 0)
-        return 0;
-    void *p = shmat(id, NULL, 0);
-    shmctl(id, IPC_RMID, NULL);
-    if (p == AT_FAILED)
-        return 0;
-    shmdt(p);
-    return (uintptr_t)p;
 }
 
 static sigjmp_buf segv_env;
@@ -253,7 +190,7 @@ static void test_splits(void)
     p = shmat(id, NULL, 0);
     struct shmid_ds ds;
     T_OK(p != AT_FAILED && munmap(p, 3 * PG) == 0, "munmap of a whole attachment");
-    T_OK(stat_of(id, &ds) == 0 && ds.shm_nattch == 0 && ds.shm_lpid == getpid() && ds.shm_dtime > 0,
+    T_OK(shm_stat(id, &ds) == 0 && ds.shm_nattch == 0 && ds.shm_lpid == getpid() && ds.shm_dtime > 0,
          "acts as shmdt: nattch 0, lpid and dtime set");
     T_ERRNO(shmdt(p), EINVAL, "shmdt afterwards: EINVAL");
     shmctl(id, IPC_RMID, NULL);
@@ -265,7 +202,7 @@ static void test_ctl_errors(void)
     int removed = shmget(IPC_PRIVATE, PG, 0600);
     shmctl(removed, IPC_RMID, NULL);
     struct shmid_ds good;
-    T_OK(id >= 0 && stat_of(id, &good) == 0, "set up: a segment and its IPC_STAT");
+    T_OK(id >= 0 && shm_stat(id, &good) == 0, "set up: a segment and its IPC_STAT");
     struct shmid_ds bad_uid = good, bad_gid = good;
     bad_uid.shm_perm.uid = (uid_t)-1;
     bad_gid.shm_perm.gid = (gid_t)-1;
@@ -313,7 +250,7 @@ static void test_ctl_errors(void)
         T_ERRNO(ctl(&cases[i]), cases[i].err, cases[i].what);
 
     struct shmid_ds ds;
-    T_EQ(stat_of(id, &ds), 0, "the segment survived the 0x100 command");
+    T_EQ(shm_stat(id, &ds), 0, "the segment survived the 0x100 command");
     T_OK(ds.shm_perm.uid == 0 && ds.shm_perm.gid == 0 && (ds.shm_perm.mode & 0777) == 0600,
          "the failed IPC_SET calls changed nothing");
     T_EQ(syscall(SYS_shmctl, id, IPC_RMID, (void *)1), 0, "IPC_RMID ignores buf");
@@ -324,7 +261,7 @@ static void test_ctl_users(void)
 {
     int id = shmget(IPC_PRIVATE, PG, 0600);
     struct shmid_ds ds;
-    T_OK(id >= 0 && stat_of(id, &ds) == 0, "set up: root's 0600 segment");
+    T_OK(id >= 0 && shm_stat(id, &ds) == 0, "set up: root's 0600 segment");
 
     /* uid 1000 creates a mode-0 segment of its own. */
     int mine = -1;
@@ -341,12 +278,12 @@ static void test_ctl_users(void)
     T_OK(WIFEXITED(status) && WEXITSTATUS(status) == 0 && mine >= 0,
          "uid 1000 creates a mode-0 segment");
     struct shmid_ds mine_ds;
-    stat_of(mine, &mine_ds);
+    shm_stat(mine, &mine_ds);
 
     /* Root hands a third one to uid 1000 (cuid stays 0). */
     int given = shmget(IPC_PRIVATE, PG, 0600);
     struct shmid_ds gds;
-    stat_of(given, &gds);
+    shm_stat(given, &gds);
     gds.shm_perm.uid = USER_ID;
     T_EQ(shmctl(given, IPC_SET, &gds), 0, "root gives a segment to uid 1000");
 
@@ -391,7 +328,7 @@ static void test_ipc_set(void)
 {
     int id = shmget(IPC_PRIVATE, PG, 0600);
     struct shmid_ds ds, after;
-    T_OK(id >= 0 && stat_of(id, &ds) == 0, "set up: a 0600 segment");
+    T_OK(id >= 0 && shm_stat(id, &ds) == 0, "set up: a 0600 segment");
     time_t ctime0 = ds.shm_ctime;
 
     sleep(1);
@@ -404,7 +341,7 @@ static void test_ipc_set(void)
     ds.shm_nattch = 77;
     ds.shm_cpid = 12345;
     T_EQ(shmctl(id, IPC_SET, &ds), 0, "IPC_SET returns 0");
-    T_EQ(stat_of(id, &after), 0, "IPC_STAT returns 0");
+    T_EQ(shm_stat(id, &after), 0, "IPC_STAT returns 0");
     T_EQ(after.shm_perm.uid, 1000, "IPC_SET sets uid");
     T_EQ(after.shm_perm.gid, 2000, "IPC_SET sets gid");
     T_EQ(after.shm_perm.cuid, 0, "cuid unchanged");
@@ -418,19 +355,19 @@ static void test_ipc_set(void)
 
     /* SHM_LOCK / SHM_UNLOCK mark the mode. */
     T_EQ(shmctl(id, SHM_LOCK, NULL), 0, "SHM_LOCK returns 0");
-    stat_of(id, &after);
+    shm_stat(id, &after);
     T_EQ(after.shm_perm.mode, SHM_LOCKED | 0777, "SHM_LOCK sets SHM_LOCKED (02000)");
     T_EQ(shmctl(id, SHM_LOCK, NULL), 0, "SHM_LOCK twice is fine");
     ds.shm_perm.mode = 0640;
     T_EQ(shmctl(id, IPC_SET, &ds), 0, "IPC_SET mode 0640 while locked");
-    stat_of(id, &after);
+    shm_stat(id, &after);
     T_EQ(after.shm_perm.mode, SHM_LOCKED | 0640, "IPC_SET keeps SHM_LOCKED");
     ds.shm_perm.mode = SHM_LOCKED | SHM_DEST | 0600;
     T_EQ(shmctl(id, SHM_UNLOCK, NULL), 0, "SHM_UNLOCK returns 0");
-    stat_of(id, &after);
+    shm_stat(id, &after);
     T_EQ(after.shm_perm.mode, 0640, "SHM_UNLOCK clears SHM_LOCKED");
     T_EQ(shmctl(id, IPC_SET, &ds), 0, "IPC_SET with SHM_LOCKED|SHM_DEST in the new mode");
-    stat_of(id, &after);
+    shm_stat(id, &after);
     T_EQ(after.shm_perm.mode, 0600, "... sets neither");
     T_EQ(shmctl(id, SHM_UNLOCK, NULL), 0, "SHM_UNLOCK of an unlocked segment is fine");
 
@@ -440,7 +377,7 @@ static void test_ipc_set(void)
     T_EQ(shmctl(id, IPC_RMID, NULL), 0, "IPC_RMID while attached");
     ds.shm_perm.mode = 0644;
     T_EQ(shmctl(id, IPC_SET, &ds), 0, "IPC_SET on the removed, still attached id");
-    stat_of(id, &after);
+    shm_stat(id, &after);
     T_EQ(after.shm_perm.mode, SHM_DEST | 0644, "IPC_SET keeps SHM_DEST");
     if (p != AT_FAILED)
         shmdt(p);

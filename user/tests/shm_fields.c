@@ -5,37 +5,22 @@
  * create, shmat, shmdt, IPC_SET, IPC_RMID while attached. Also the i386
  * layout of struct shmid_ds and the zeroed time_high words.
  */
-#include <agora_test.h>
+#include <agora_shm_test.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>
 
-#define PG 4096u
-#define AT_FAILED ((void *)-1)
 #define KEY_A    0x73460001
 #define KEY_USER 0x73460002
 #define KEY_RM   0x73460003
-
-static int stat_of(int id, struct shmid_ds *ds)
-{
-    memset(ds, 0, sizeof(*ds));
-    return shmctl(id, IPC_STAT, ds);
-}
 
 /* t is a real time within 5 s of now. */
 static int near_now(time_t t)
 {
     time_t now = time(NULL);
     return t > 0 && t <= now + 5 && t >= now - 5;
-}
-
-static void rm_key(key_t key)
-{
-    int id = shmget(key, 0, 0);
-    if (id >= 0)
-        shmctl(id, IPC_RMID, NULL);
 }
 
 static void test_layout(void)
@@ -97,7 +82,7 @@ static void test_create(void)
     time_t t0 = time(NULL);
     int id = shmget(KEY_A, 4, IPC_CREAT | IPC_EXCL | 0640);
     struct shmid_ds ds;
-    T_OK(id >= 0 && stat_of(id, &ds) == 0, "create 4 bytes, mode 0640, and IPC_STAT");
+    T_OK(id >= 0 && shm_stat(id, &ds) == 0, "create 4 bytes, mode 0640, and IPC_STAT");
     T_EQ(ds.shm_perm.__key, KEY_A, "create: key");
     T_EQ(ds.shm_perm.uid, geteuid(), "create: uid == euid");
     T_EQ(ds.shm_perm.cuid, geteuid(), "create: cuid == euid");
@@ -117,7 +102,7 @@ static void test_create(void)
     /* shmat */
     char *p = shmat(id, NULL, 0);
     struct shmid_ds at;
-    T_OK(p != AT_FAILED && stat_of(id, &at) == 0, "shmat, then IPC_STAT");
+    T_OK(p != AT_FAILED && shm_stat(id, &at) == 0, "shmat, then IPC_STAT");
     T_EQ(at.shm_nattch, 1, "shmat: nattch 0 -> 1");
     T_OK(near_now(at.shm_atime), "shmat: atime is now");
     T_EQ(at.shm_lpid, getpid(), "shmat: lpid == getpid()");
@@ -126,12 +111,12 @@ static void test_create(void)
     T_EQ(at.shm_cpid, getpid(), "shmat: cpid unchanged");
     T_EQ(at.shm_segsz, 4, "shmat: segsz still 4");
     char *p2 = shmat(id, NULL, SHM_RDONLY);
-    stat_of(id, &at);
+    shm_stat(id, &at);
     T_EQ(at.shm_nattch, 2, "a second (read-only) shmat: nattch 2");
 
     /* shmdt */
     struct shmid_ds dt;
-    T_OK(p2 != AT_FAILED && shmdt(p2) == 0 && stat_of(id, &dt) == 0, "shmdt, then IPC_STAT");
+    T_OK(p2 != AT_FAILED && shmdt(p2) == 0 && shm_stat(id, &dt) == 0, "shmdt, then IPC_STAT");
     T_EQ(dt.shm_nattch, 1, "shmdt: nattch 2 -> 1");
     T_OK(near_now(dt.shm_dtime), "shmdt: dtime is now");
     T_EQ(dt.shm_lpid, getpid(), "shmdt: lpid == getpid()");
@@ -139,7 +124,7 @@ static void test_create(void)
     T_EQ(dt.shm_ctime, ctime0, "shmdt: ctime unchanged");
     if (p != AT_FAILED)
         shmdt(p);
-    stat_of(id, &dt);
+    shm_stat(id, &dt);
     T_EQ(dt.shm_nattch, 0, "the last shmdt: nattch 0");
     check_raw(id, "after shmat and shmdt");
 
@@ -148,7 +133,7 @@ static void test_create(void)
     struct shmid_ds set = dt, st;
     set.shm_perm.mode = 0600;
     T_EQ(shmctl(id, IPC_SET, &set), 0, "IPC_SET");
-    stat_of(id, &st);
+    shm_stat(id, &st);
     T_OK(st.shm_ctime > ctime0 && near_now(st.shm_ctime), "IPC_SET: ctime moves to now");
     T_EQ(st.shm_perm.mode, 0600, "IPC_SET: mode");
     T_EQ(st.shm_atime, dt.shm_atime, "IPC_SET: atime unchanged");
@@ -173,7 +158,7 @@ static void test_sizes(void)
         struct shmid_ds ds;
         char what[96];
         snprintf(what, sizeof(what), "size %zu: segsz exact, mode %03o", cases[i].size, cases[i].mode);
-        T_OK(id >= 0 && stat_of(id, &ds) == 0 && ds.shm_segsz == cases[i].size &&
+        T_OK(id >= 0 && shm_stat(id, &ds) == 0 && ds.shm_segsz == cases[i].size &&
              ds.shm_perm.mode == cases[i].mode && ds.shm_perm.__key == IPC_PRIVATE, what);
         if (id >= 0)
             shmctl(id, IPC_RMID, NULL);
@@ -196,7 +181,7 @@ static void test_effective_ids(void)
     waitpid(pid, &status, 0);
     int id = shmget(KEY_USER, 0, 0);
     struct shmid_ds ds;
-    T_OK(WIFEXITED(status) && WEXITSTATUS(status) == 0 && id >= 0 && stat_of(id, &ds) == 0,
+    T_OK(WIFEXITED(status) && WEXITSTATUS(status) == 0 && id >= 0 && shm_stat(id, &ds) == 0,
          "a child with ruid 2000, euid 1000 creates a segment");
     T_EQ(ds.shm_perm.uid, 1000, "uid is the creator's euid");
     T_EQ(ds.shm_perm.cuid, 1000, "cuid is the creator's euid");
@@ -214,13 +199,13 @@ static void test_rmid_attached(void)
     int id = shmget(KEY_RM, 2 * PG, IPC_CREAT | IPC_EXCL | 0600);
     char *p = shmat(id, NULL, 0);
     struct shmid_ds before, ds;
-    T_OK(id >= 0 && p != AT_FAILED && stat_of(id, &before) == 0, "set up: attached keyed segment");
+    T_OK(id >= 0 && p != AT_FAILED && shm_stat(id, &before) == 0, "set up: attached keyed segment");
     if (p == AT_FAILED)
         return;
     memset(p, 0x5A, 2 * PG);
     sleep(1);
     T_EQ(shmctl(id, IPC_RMID, NULL), 0, "IPC_RMID with nattch 1 returns 0");
-    T_EQ(stat_of(id, &ds), 0, "the id still answers IPC_STAT");
+    T_EQ(shm_stat(id, &ds), 0, "the id still answers IPC_STAT");
     T_EQ(ds.shm_perm.__key, IPC_PRIVATE, "RMID: key becomes 0 (IPC_PRIVATE)");
     T_EQ(ds.shm_perm.mode, SHM_DEST | 0600, "RMID: mode gains SHM_DEST (01000)");
     T_EQ(ds.shm_ctime, before.shm_ctime, "RMID: ctime unchanged");
@@ -228,7 +213,7 @@ static void test_rmid_attached(void)
     T_EQ(p[PG + 7], 0x5A, "the data is still readable");
     T_ERRNO(shmget(KEY_RM, 0, 0), ENOENT, "shmget(key, 0, 0) after RMID: ENOENT");
     T_EQ(shmctl(id, IPC_RMID, NULL), 0, "a second IPC_RMID of the marked id returns 0");
-    T_EQ(stat_of(id, &ds), 0, "and the id still answers while attached");
+    T_EQ(shm_stat(id, &ds), 0, "and the id still answers while attached");
 
     int nid = shmget(KEY_RM, 2 * PG, IPC_CREAT | 0600);
     T_OK(nid >= 0 && nid != id, "shmget(key, IPC_CREAT) creates a new segment with a new id");
@@ -243,13 +228,13 @@ static void test_rmid_attached(void)
 
     char *q = shmat(id, NULL, 0);
     T_OK(q != AT_FAILED, "shmat by the old id still works");
-    stat_of(id, &ds);
+    shm_stat(id, &ds);
     T_EQ(ds.shm_nattch, 2, "nattch 2");
     T_EQ(ds.shm_perm.mode, SHM_DEST | 0600, "still SHM_DEST");
     T_OK(q != AT_FAILED && q[5] == 0x5A, "the old data through the new attachment");
     if (q != AT_FAILED)
         shmdt(q);
-    stat_of(id, &ds);
+    shm_stat(id, &ds);
     T_EQ(ds.shm_nattch, 1, "nattch 1 after one shmdt");
     T_EQ(shmdt(p), 0, "the last shmdt");
     T_ERRNO(shmctl(id, IPC_STAT, &ds), EINVAL, "after the last shmdt the old id is EINVAL");

@@ -8,7 +8,7 @@
  * Non-root cases run in a child that drops to uid/gid 1000 and reports
  * the errno of its one call (0 for success) through its exit status.
  */
-#include <agora_test.h>
+#include <agora_shm_test.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>
 
@@ -20,8 +20,6 @@
 #define KEY_NEW     0x73470006  /* made by IPC_CREAT in a success row */
 #define KEY_GRP0    0x73470007  /* root's, mode 0604, group 1000 */
 
-#define USER_ID  1000
-#define GROUP_ID 1000
 
 /* One shmget call and the errno it must give (0: it must succeed). */
 struct get_case {
@@ -31,39 +29,6 @@ struct get_case {
     int flag;
     int err;
 };
-
-/* Drop to uid/gid with no supplementary groups; 0 or -1. */
-static int become(uid_t uid, gid_t gid)
-{
-    setgroups(0, NULL);                 /* best effort: init may have none */
-    if (setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
-        return -1;
-    return 0;
-}
-
-/*
- * Run fn(arg) in a child as uid/gid; return its exit status (fn's result),
- * 250 if the ids could not be set, 300 + signal if it was killed.
- */
-static int as_user(uid_t uid, gid_t gid, int (*fn)(const void *), const void *arg)
-{
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid < 0)
-        return 251;
-    if (pid == 0) {
-        if (become(uid, gid) < 0)
-            _exit(250);
-        _exit(fn(arg) & 0xff);
-    }
-    int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            return 252;
-    if (WIFSIGNALED(status))
-        return 300 + WTERMSIG(status);
-    return WEXITSTATUS(status);
-}
 
 /* Child body: the errno of one shmget (0 if it succeeded). */
 static int do_get(const void *arg)
@@ -78,13 +43,6 @@ static int make_user_segment(const void *arg)
 {
     (void)arg;
     return shmget(KEY_USER0, 4096, IPC_CREAT | IPC_EXCL | 0) < 0 ? errno : 0;
-}
-
-static void rm_key(key_t key)
-{
-    int id = shmget(key, 0, 0);
-    if (id >= 0)
-        shmctl(id, IPC_RMID, NULL);
 }
 
 static int stat_mode(int id)

@@ -6,14 +6,12 @@
  * until touched, the heap never growing into an attachment (LTP shmt09),
  * and ftok.
  */
-#include <agora_test.h>
+#include <agora_shm_test.h>
 #include <stdint.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
 
-#define PG 4096u
-#define AT_FAILED ((void *)-1)
 
 static unsigned long rss(void)
 {

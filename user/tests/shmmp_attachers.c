@@ -14,7 +14,7 @@
  * The control segment (flags) is private and inherited; the data segment
  * is reached by key. Synchronisation: shared flags and waitpid only.
  */
-#include <agora_test.h>
+#include <agora_shm_test.h>
 #include <sched.h>
 #include <signal.h>
 #include <time.h>
@@ -38,69 +38,6 @@ struct data {
     volatile int counter;
     volatile int slot[NCHILD];
 };
-
-static int child_failures;
-
-#define C_CHECK(cond, what) do {                                            \
-        if (!(cond)) {                                                      \
-            child_failures++;                                               \
-            printf("# child %d: %s: %s is false\n", (int)getpid(), (what), #cond); \
-        }                                                                   \
-    } while (0)
-
-static void child_exit(void)
-{
-    _exit(child_failures > 100 ? 100 : child_failures);
-}
-
-/* Spin until *flag >= want; false after 30 s (a crashed peer). */
-static int wait_flag(volatile int *flag, int want)
-{
-    time_t start = time(NULL);
-    unsigned n = 0;
-    while (*flag < want) {
-        sched_yield();
-        if ((++n & 1023) == 0 && time(NULL) - start > 30)
-            return 0;
-    }
-    return 1;
-}
-
-static int shm_stat(int id, struct shmid_ds *ds)
-{
-    memset(ds, 0, sizeof(*ds));
-    return shmctl(id, IPC_STAT, ds);
-}
-
-static long nattch(int id)
-{
-    struct shmid_ds ds;
-    if (shm_stat(id, &ds) < 0)
-        return -1;
-    return (long)ds.shm_nattch;
-}
-
-static int reap(pid_t pid)
-{
-    int status;
-    pid_t r;
-    while ((r = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
-        ;
-    return r == pid ? status : -1;
-}
-
-static int exited_ok(int status)
-{
-    return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-
-/* Remove a segment a crashed earlier run may have left under KEY. */
-static void clear_key(void)
-{
-    int old = shmget(KEY, 0, 0);
-    if (old >= 0)
-        shmctl(old, IPC_RMID, NULL);
-}
 
 static void section_many(struct ctl *c, int id)
 {
@@ -330,7 +267,7 @@ static void section_rmid(struct ctl *c)
 int main(void)
 {
     t_begin("shmmp_attachers");
-    clear_key();
+    rm_key(KEY);
     int ctl_id = shmget(IPC_PRIVATE, sizeof(struct ctl), IPC_CREAT | 0600);
     struct ctl *c = ctl_id >= 0 ? shmat(ctl_id, NULL, 0) : (void *)-1;
     T_OK(c != (void *)-1, "control segment");

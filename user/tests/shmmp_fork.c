@@ -20,7 +20,7 @@
  * waitpid for the ends; nothing waits on time except section A, which
  * waits for the clock to tick so that the fork's atime is observable.
  */
-#include <agora_test.h>
+#include <agora_shm_test.h>
 #include <sched.h>
 #include <signal.h>
 #include <time.h>
@@ -41,60 +41,6 @@ struct shared {
     int slot[NCHILD];
     char text[64];
 };
-
-static int child_failures;
-
-/* A check inside a forked child: reported on the console, counted in the
- * child's exit status (the parent turns that into a TAP line). */
-#define C_CHECK(cond, what) do {                                            \
-        if (!(cond)) {                                                      \
-            child_failures++;                                               \
-            printf("# child %d: %s: %s is false\n", (int)getpid(), (what), #cond); \
-        }                                                                   \
-    } while (0)
-
-/* Spin until *flag >= want, giving up (false) after 30 s: a guard against
- * a crashed peer, not a synchronisation device. */
-static int wait_flag(volatile int *flag, int want)
-{
-    time_t start = time(NULL);
-    unsigned n = 0;
-    while (*flag < want) {
-        sched_yield();
-        if ((++n & 1023) == 0 && time(NULL) - start > 30)
-            return 0;
-    }
-    return 1;
-}
-
-static int shm_stat(int id, struct shmid_ds *ds)
-{
-    memset(ds, 0, sizeof(*ds));
-    return shmctl(id, IPC_STAT, ds);
-}
-
-static long nattch(int id)
-{
-    struct shmid_ds ds;
-    if (shm_stat(id, &ds) < 0)
-        return -1;
-    return (long)ds.shm_nattch;
-}
-
-/* Wait for one child; returns its raw status, or -1. */
-static int reap(pid_t pid)
-{
-    int status;
-    pid_t r;
-    while ((r = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
-        ;
-    return r == pid ? status : -1;
-}
-
-static int exited_ok(int status)
-{
-    return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
 
 /* The exec'd helper: attach the control segment by id, say who we are,
  * wait for the release, exit. */
@@ -153,7 +99,7 @@ static void section_inherit(void)
             /* The parent wrote this after the fork: the same frame. */
             C_CHECK(s->magic == MAGIC + 1, "parent's write after fork seen");
             C_CHECK(shmdt(s) == 0, "child shmdt");
-            _exit(child_failures > 100 ? 100 : child_failures);
+            child_exit();
         }
         if (pid < 0)
             break;

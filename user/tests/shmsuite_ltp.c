@@ -20,7 +20,7 @@
  *           segsz 4 after each attach
  *   shmdt01 a write to a detached address -> SIGSEGV
  */
-#include <agora_test.h>
+#include <agora_shm_test.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -42,70 +42,9 @@ struct ctl {
     volatile int go;
 };
 
-static int child_failures;
-
-#define C_CHECK(cond, what) do {                                            \
-        if (!(cond)) {                                                      \
-            child_failures++;                                               \
-            printf("# child %d: %s: %s is false\n", (int)getpid(), (what), #cond); \
-        }                                                                   \
-    } while (0)
-
-static void child_exit(void)
-{
-    _exit(child_failures > 100 ? 100 : child_failures);
-}
-
-static int wait_flag(volatile int *flag, int want)
-{
-    time_t start = time(NULL);
-    unsigned n = 0;
-    while (*flag < want) {
-        sched_yield();
-        if ((++n & 1023) == 0 && time(NULL) - start > 30)
-            return 0;
-    }
-    return 1;
-}
-
-static int shm_stat(int id, struct shmid_ds *ds)
-{
-    memset(ds, 0, sizeof(*ds));
-    return shmctl(id, IPC_STAT, ds);
-}
-
-static long nattch(int id)
-{
-    struct shmid_ds ds;
-    if (shm_stat(id, &ds) < 0)
-        return -1;
-    return (long)ds.shm_nattch;
-}
-
-static int reap(pid_t pid)
-{
-    int status;
-    pid_t r;
-    while ((r = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
-        ;
-    return r == pid ? status : -1;
-}
-
-static int exited_ok(int status)
-{
-    return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-
 static int killed_by(int status, int sig)
 {
     return status != -1 && WIFSIGNALED(status) && WTERMSIG(status) == sig;
-}
-
-static void clear_key(key_t key)
-{
-    int old = shmget(key, 0, 0);
-    if (old >= 0)
-        shmctl(old, IPC_RMID, NULL);
 }
 
 /* A private control segment for flags; NULL on failure. */
@@ -143,7 +82,7 @@ static const char pattern16[16] = "0123456789abcdef";
 
 static void shmt02(void)
 {
-    clear_key(KEY_SHMT02);
+    rm_key(KEY_SHMT02);
     int cid;
     struct ctl *c = ctl_new(&cid);
     T_OK(c != NULL, "shmt02: control segment");
@@ -211,7 +150,7 @@ static void shmt03(void)
 
 static void shmt04(void)
 {
-    clear_key(KEY_SHMT04);
+    rm_key(KEY_SHMT04);
     int id = shmget(KEY_SHMT04, 2 * PAGE, IPC_CREAT | IPC_EXCL | 0600);
     char *p = id >= 0 ? shmat(id, NULL, 0) : (void *)-1;
     T_OK(p != (void *)-1, "shmt04: parent creates and attaches");
@@ -386,7 +325,7 @@ static int attach_loop(int id, int off)
 
 static void shmt10(void)
 {
-    clear_key(KEY_SHMT10);
+    rm_key(KEY_SHMT10);
     int cid;
     struct ctl *c = ctl_new(&cid);
     int id = shmget(KEY_SHMT10, PAGE, IPC_CREAT | IPC_EXCL | 0600);
@@ -420,7 +359,7 @@ static void shmt10(void)
 
 static void shmctl01(void)
 {
-    clear_key(KEY_CTL01);
+    rm_key(KEY_CTL01);
     time_t before = time(NULL);
     int id = shmget(KEY_CTL01, 2048, IPC_CREAT | IPC_EXCL | 0640);
     time_t after = time(NULL);

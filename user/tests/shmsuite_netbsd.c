@@ -8,7 +8,7 @@
  * the string; the parent wants a clean exit 0, IPC_STATs again and
  * removes the segment. Also the ftok facts of reference section 6.
  */
-#include <agora_test.h>
+#include <agora_shm_test.h>
 #include <stdint.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>
@@ -17,12 +17,6 @@
 #define KEY_PATH "/etc/tests"
 #define PROJ 4160
 static const char message[] = "Hello, this is the shm test string for t_sysv";
-
-static int shm_stat(int id, struct shmid_ds *ds)
-{
-    memset(ds, 0, sizeof(*ds));
-    return shmctl(id, IPC_STAT, ds);
-}
 
 static void check_ftok(key_t key)
 {

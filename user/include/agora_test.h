@@ -1,7 +1,7 @@
 /*
  * agora_test.h: the little test library every program in user/tests/ uses.
  * TAP-style output ("ok N - what" / "not ok N - what (got X, want Y)"),
- * table-friendly errno checks, and the free-frame check.
+ * table-friendly errno checks, the free-frame check, and now_ms().
  *
  * t_begin() notes the free frames and shm segments, then forks: the test
  * body runs in the child, while the parent waits for it and then checks
@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -43,6 +44,14 @@ static inline struct agora_meminfo t_meminfo(void)
 static inline unsigned t_free_frames(void)
 {
     return t_meminfo().free_frames;
+}
+
+/* Milliseconds on the monotonic clock, for deadlines and durations. */
+static inline long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Record one check; prints the TAP line. Returns ok. */

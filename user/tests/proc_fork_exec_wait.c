@@ -71,13 +71,6 @@ static void on_usr(int sig)
     got_usr = sig;
 }
 
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void test_fork_basics(void)
 {
     pid_t me = getpid();

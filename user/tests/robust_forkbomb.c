@@ -16,13 +16,6 @@
 #define WIDTH 4
 #define DEPTH 4
 
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Exit status bits: 1 = some process saw EAGAIN, 2 = some fork failed
  * with another errno, 4 = a child ended abnormally. */
 __attribute__((noreturn)) static void bomb(int depth)

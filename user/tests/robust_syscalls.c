@@ -19,13 +19,6 @@
 #include <stdint.h>
 #include <time.h>
 
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* ---- garbage numbers ---------------------------------------------------- */
 
 static void test_enosys(void)

@@ -18,13 +18,6 @@
 #include <signal.h>
 #include <time.h>
 
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* CPU work that the compiler cannot drop: n rounds of mixing. */
 static unsigned work(unsigned long n)
 {

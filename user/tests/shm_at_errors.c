@@ -14,8 +14,6 @@
 #include <sys/ipc.h>
 #include <sys/shm.h>
 
-
-
 /* One shmat call and the errno it must give (0: it must succeed). */
 struct at_case {
     const char *what;

@@ -20,7 +20,6 @@
 #define KEY_NEW     0x73470006  /* made by IPC_CREAT in a success row */
 #define KEY_GRP0    0x73470007  /* root's, mode 0604, group 1000 */
 
-
 /* One shmget call and the errno it must give (0: it must succeed). */
 struct get_case {
     const char *what;

@@ -12,7 +12,6 @@
 #include <sys/shm.h>
 #include <sys/stat.h>
 
-
 static unsigned long rss(void)
 {
     struct shm_info inf;

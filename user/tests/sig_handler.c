@@ -16,13 +16,6 @@
 static volatile int hits, depth, max_depth, seen_sig, df_in_handler;
 static volatile int usr2_hits, usr2_during_usr1, usr1_blocked_inside, usr2_blocked_inside;
 
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int install(int sig, void (*fn)(int), int flags, const sigset_t *mask)
 {
     struct sigaction sa;

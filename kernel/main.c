@@ -56,6 +56,8 @@ void kmain(uint32_t magic, paddr_t mbi_pa)
     serial_init();
     if (bootinfo_parse(magic, mbi_pa) < 0)
         panic("not started by a Multiboot2 loader (magic %08x)", magic);
+    if (boot_has_arg("test") || boot_has_arg("bench") || boot_has_arg("bootcheck"))
+        arch_qemu_exit_enable();        /* the verdict goes to QEMU's exit status */
     arch_init_cpu();
     pmm_init(&boot_info);
     vm_init();
@@ -68,6 +70,9 @@ void kmain(uint32_t magic, paddr_t mbi_pa)
     arch_init_input();
     if (boot_info.nmodules < 1)
         panic("no initrd: GRUB must load initrd.tar as a module");
+    if (boot_info.modules[0].end > pmm_direct_limit())
+        panic("initrd at %08x-%08x lies beyond the direct map", boot_info.modules[0].start,
+              boot_info.modules[0].end);
     ramfs_init(P2V(boot_info.modules[0].start), P2V(boot_info.modules[0].end));
     shm_init();
 

@@ -26,8 +26,10 @@ uint32_t arch_fault_address(void);
 /* Wall-clock time from the CMOS RTC, in seconds since 1970. */
 int64_t arch_rtc_read(void);
 
-/* QEMU's isa-debug-exit: QEMU exits with (code << 1) | 1. */
+/* QEMU's isa-debug-exit: QEMU exits with (code << 1) | 1. Does nothing
+ * until arch_qemu_exit_enable() (test, bench and bootcheck runs only). */
 void arch_qemu_exit(uint32_t code);
+void arch_qemu_exit_enable(void);
 #define QEMU_EXIT_PASS 0x10
 #define QEMU_EXIT_FAIL 0x11
 

@@ -1,6 +1,5 @@
 /*
- * shm_at_errors: shmat(2) errors and placement, after the reference
- * (/work/shared/reference/shm-semantics.md 1.4, 3 and 4). Linux checks
+ * shm_at_errors: shmat(2) errors and placement (docs/shm.md). Linux checks
  * the id's sign and the address before it looks the id up, and the
  * permission only after the lookup; a fixed address must not overlap
  * anything or leave user space, unless SHM_REMAP replaces what is there.

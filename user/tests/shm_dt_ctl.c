@@ -1,6 +1,5 @@
 /*
- * shm_dt_ctl: shmdt(2) and shmctl(2) after the reference
- * (/work/shared/reference/shm-semantics.md 1.5, 1.6, 4 and 5): which
+ * shm_dt_ctl: shmdt(2) and shmctl(2) as docs/shm.md describes them: which
  * address shmdt accepts and what it removes; shmctl's common prologue,
  * the order of EINVAL / EFAULT / EPERM / EACCES per command, what IPC_SET
  * may change, SHM_LOCK's mark, and the info commands as ipcs uses them.

@@ -1,7 +1,6 @@
 /*
  * shm_fields: what IPC_STAT reports after each single-process event, per
- * the field table of the reference (/work/shared/reference/
- * shm-semantics.md 2.5, with 2.1 for the layout and 3 for IPC_RMID):
+ * the field-update table of docs/shm.md (Linux's):
  * create, shmat, shmdt, IPC_SET, IPC_RMID while attached. Also the i386
  * layout of struct shmid_ds and the zeroed time_high words.
  */

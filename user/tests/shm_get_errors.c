@@ -1,7 +1,6 @@
 /*
- * shm_get_errors: every shmget(2) errno of the reference
- * (/work/shared/reference/shm-semantics.md 1.3, 4 and 5), in Linux's
- * check order: key lookup (ENOENT), IPC_CREAT|IPC_EXCL (EEXIST), size
+ * shm_get_errors: every shmget(2) errno (docs/shm.md, "Semantics, call
+ * by call"), in Linux's check order: key lookup (ENOENT), IPC_CREAT|IPC_EXCL (EEXIST), size
  * (EINVAL), permission (EACCES), then on create SHMMAX (EINVAL), SHMALL
  * and SHMMNI (ENOSPC). Also IPC_PRIVATE and IPC_CREAT on an existing key.
  *

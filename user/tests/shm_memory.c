@@ -1,6 +1,5 @@
 /*
- * shm_memory: the memory behind a segment, after the reference
- * (/work/shared/reference/shm-semantics.md 8, 1.4 and 6): zero fill,
+ * shm_memory: the memory behind a segment (docs/shm.md): zero fill,
  * the tail of the last page past shm_segsz, frames allocated one page at
  * a time on first touch (SHM_INFO shm_rss), big segments costing nothing
  * until touched, the heap never growing into an attachment (LTP shmt09),

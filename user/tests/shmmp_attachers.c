@@ -1,6 +1,6 @@
 /*
  * shmmp_attachers: many processes attaching one key on their own
- * (reference sections 2.5 and 3; LTP shmctl01's first nattch case).
+ * (docs/shm.md "Lifetime"; LTP shmctl01's first nattch case).
  *
  *   A. 20 children each shmget the key (nothing inherited) and shmat NULL:
  *      nattch 0 -> 20 -> 0; each adds to a shared counter and its slot.

@@ -1,6 +1,7 @@
 /*
- * shmmp_fork: shm attachments across fork, exit and exec (reference
- * sections 2.5 fork row, 3 lifetime; LTP shmctl01's inherited case).
+ * shmmp_fork: shm attachments across fork, exit and exec (docs/shm.md:
+ * the fork row of the field table, and "Lifetime"; LTP shmctl01's
+ * inherited case).
  *
  *   A. The parent attaches and writes, forks N children. While they live
  *      nattch == N + 1, lpid is the parent (fork opens each inherited

@@ -1,6 +1,6 @@
 /*
  * shmsuite_ltp: the behaviours that LTP's mem/shmt02-10 and syscalls
- * shmctl01 and shmat01 check, expressed again here (reference 7.1, 7.2).
+ * shmctl01 and shmat01 check, expressed again here.
  * Nothing is taken from LTP's code; each case says what it stands for.
  *
  *   shmt02  create, attach, write, IPC_RMID: data still readable; then

@@ -1,12 +1,12 @@
 /*
  * shmsuite_netbsd: the scenario of NetBSD's tests/kernel/t_sysv.c case
  * "shm" (and FreeBSD's tools/regression/sysvshm/shmtest.c), expressed
- * again here (reference 7.5): a key from ftok(existing file, 4160);
+ * again here: a key from ftok(existing file, 4160);
  * shmget(key, pagesize, IPC_CREAT | 0640); IPC_STAT shows the caller as
  * owner and creator and mode 0640; IPC_SET to 0600 shows 0600; attach,
  * strcpy, fork; the child finds the segment by key, attaches and compares
  * the string; the parent wants a clean exit 0, IPC_STATs again and
- * removes the segment. Also the ftok facts of reference section 6.
+ * removes the segment. Also the facts of ftok (glibc's formula).
  */
 #include <agora_shm_test.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
 /*
  * uapi/ipc.h: System V IPC keys, flags, control commands and the i386
  * struct ipc64_perm (36 bytes; mode is 16 bits on i386, followed by pad).
- * See /work/shared/reference/shm-semantics.md sections 1.1 and 2.1.
+ * Values and layout are Linux's (include/uapi/linux/ipc.h, i386).
  */
 #ifndef AGORA_UAPI_IPC_H
 #define AGORA_UAPI_IPC_H

@@ -2,7 +2,7 @@
  * uapi/shm.h: System V shared memory constants and the i386 structures
  * shmctl (396) copies: struct shmid64_ds (84 bytes), struct shminfo64
  * (IPC_INFO, 36 bytes), struct shm_info (SHM_INFO, 24 bytes).
- * Values and layouts: /work/shared/reference/shm-semantics.md 1.1 and 2.1.
+ * Values and layouts are Linux's (include/uapi/linux/shm.h, i386).
  *
  * struct shm_info is declared here for the kernel only (AGORA_KERNEL):
  * libc's <sys/shm.h> declares it itself with glibc's field types

@@ -54,6 +54,9 @@ endif
 ifeq ($(PANIC_DEMO),1)
 TEST_ARGS += selftest-panic
 endif
+ifeq ($(OVERFLOW_DEMO),1)
+TEST_ARGS += selftest-overflow
+endif
 
 .PHONY: all deps run run-uefi test test-host test-qemu bench gdb usb clean
 

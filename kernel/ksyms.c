@@ -7,6 +7,7 @@
  */
 #include <kernel/ksyms.h>
 #include <kernel/console.h>
+#include <kernel/vm.h>
 #include <arch/memlayout.h>
 
 struct ksym {
@@ -49,7 +50,8 @@ void backtrace_print(uint32_t ebp)
 {
     printk("backtrace:\n");
     for (int depth = 0; depth < 32; depth++) {
-        if (ebp < KERNEL_BASE || ebp >= KHEAP_BASE + KHEAP_MAX || (ebp & 3))
+        if (ebp < KERNEL_BASE || (ebp & 3) || !vm_kernel_mapped(ebp) ||
+            !vm_kernel_mapped(ebp + 4))
             break;
         const uint32_t *frame = (const uint32_t *)ebp;
         uint32_t ret = frame[1];

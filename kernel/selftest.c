@@ -3,8 +3,9 @@
  * "selftest"). Each prints "PASS selftest.NAME" or "FAIL selftest.NAME
  * (why)"; the host harness counts them with the user-space tests.
  *
- * "fail-demo" adds a test that fails on purpose, and "selftest-panic" a
- * deliberate kernel fault: both exist to prove the harness catches them.
+ * "fail-demo" adds a test that fails on purpose, "selftest-panic" a
+ * deliberate kernel fault and "selftest-overflow" a kernel stack overflow
+ * into a guard page: they exist to prove the harness catches them.
  */
 #include <kernel/selftest.h>
 #include <kernel/console.h>
@@ -166,6 +167,16 @@ static void test_heap(void)
 #endif
 }
 
+/* Recurse until the kernel stack runs into its guard page. */
+static int __attribute__((noinline)) recurse(int depth)
+{
+    volatile char frame[256];
+    frame[0] = (char)depth;
+    if (depth > 1000000)                /* never: 8 KiB run out long before */
+        return 0;
+    return recurse(depth + 1) + frame[0];
+}
+
 void selftest_run(void)
 {
     uint32_t frames_before = pmm_free_frames();
@@ -182,6 +193,12 @@ void selftest_run(void)
         printk("selftest: deliberate kernel fault (selftest-panic)\n");
         volatile uint32_t *bad = (volatile uint32_t *)(uintptr_t)boot_info.nmmap;
         *bad = 1;                       /* page 0 is never mapped */
+    }
+    if (boot_has_arg("selftest-overflow")) {
+        /* The boot stack has no guard page: overflow a real kernel stack. */
+        vaddr_t top = kstack_alloc();
+        printk("selftest: deliberate kernel stack overflow (selftest-overflow)\n");
+        __asm__ volatile("mov %0, %%esp; pushl $0; call *%1" : : "r"(top), "r"(recurse) : "memory");
     }
     printk("selftest: %d failed\n", failures);
 }

@@ -26,6 +26,10 @@ struct tss {
 
 static struct gdt_entry gdt[8];
 static struct tss tss;
+static struct tss df_tss;               /* the double-fault task */
+static uint8_t df_stack[4096] __attribute__((aligned(16)));
+
+#define SEG_DF_TSS 0x38                 /* GDT index 7 */
 
 static void set_entry(int i, uint32_t base, uint32_t limit, uint8_t access, uint8_t flags)
 {
@@ -78,6 +82,32 @@ void gdt_set_tls(uint32_t base, uint32_t limit, int limit_in_pages, int present)
         return;
     }
     set_entry(GDT_TLS_INDEX, base, limit, 0xF2, limit_in_pages ? 0xC : 0x4);
+}
+
+/*
+ * A double fault usually means the kernel overflowed its stack into the
+ * guard page: the CPU could not even push the page-fault frame. Handling it
+ * on the same stack is impossible, so vector 8 is a task gate that switches
+ * to a task with its own stack; the CPU saves the failing state in tss.
+ */
+static void __attribute__((noreturn)) double_fault(void)
+{
+    double_fault_report(tss.eip, tss.esp, tss.ebp);
+}
+
+void arch_init_double_fault(paddr_t kernel_cr3)
+{
+    memset(&df_tss, 0, sizeof(df_tss));
+    df_tss.esp = df_tss.esp0 = (uint32_t)(df_stack + sizeof(df_stack));
+    df_tss.ss = df_tss.ss0 = df_tss.ds = df_tss.es = SEG_KDATA;
+    df_tss.fs = df_tss.gs = SEG_KDATA;
+    df_tss.cs = SEG_KCODE;
+    df_tss.eip = (uint32_t)double_fault;
+    df_tss.eflags = 0x2;                /* interrupts off */
+    df_tss.cr3 = kernel_cr3;
+    df_tss.iomap_base = sizeof(df_tss);
+    set_entry(7, (uint32_t)&df_tss, sizeof(df_tss) - 1, 0x89, 0x0);
+    idt_set_task_gate(T_DBLFLT, SEG_DF_TSS);
 }
 
 void arch_set_kernel_stack(vaddr_t top)

@@ -28,6 +28,15 @@ static void set_gate(int n, uint32_t handler, int dpl)
     idt[n].off_hi = handler >> 16;
 }
 
+void idt_set_task_gate(int n, uint16_t tss_selector)
+{
+    idt[n].off_lo = 0;
+    idt[n].sel = tss_selector;
+    idt[n].zero = 0;
+    idt[n].type_attr = 0x85;            /* present, DPL 0, task gate */
+    idt[n].off_hi = 0;
+}
+
 void idt_init(void)
 {
     for (int i = 0; i < 48; i++)

@@ -59,6 +59,20 @@ static void __attribute__((noreturn)) kernel_fault(struct trapframe *tf)
     arch_halt();
 }
 
+void double_fault_report(uint32_t eip, uint32_t esp, uint32_t ebp)
+{
+    printk("\nPANIC: double fault in kernel mode%s\n",
+           vm_is_kstack_guard(esp - 4) || vm_is_kstack_guard(esp) ? " (kernel stack overflow)" : "");
+    printk("  eip=%08x esp=%08x ebp=%08x cr2=%08x\n", eip, esp, ebp, read_cr2());
+    uint32_t off = 0;
+    const char *fn = ksym_lookup(eip, &off);
+    printk("faulting instruction:\n  [<%08x>] %s+0x%x\n", eip, fn ? fn : "?", off);
+    backtrace_print(ebp);
+    printk("kernel panic: halted\n");
+    arch_qemu_exit(QEMU_EXIT_FAIL);
+    arch_halt();
+}
+
 static void user_fault(struct trapframe *tf)
 {
     switch (tf->trapno) {

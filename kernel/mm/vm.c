@@ -66,6 +66,7 @@ void vm_init(void)
     kernel_tables(KMAP_BASE, KMAP_SLOTS * PAGE_SIZE);
     kmap_pt = kernel_pte(KMAP_BASE);
     arch_switch_pgdir(kernel_pgdir_pa);
+    arch_init_double_fault(kernel_pgdir_pa);
 }
 
 void *vm_map_framebuffer(paddr_t pa, uint32_t size)
@@ -97,6 +98,18 @@ void vm_kernel_unmap(vaddr_t va)
     *pte = 0;
     arch_flush_tlb_page(va);
     pmm_unref(pa);
+}
+
+bool vm_kernel_mapped(vaddr_t va)
+{
+    if (va < KERNEL_BASE)
+        return false;
+    if (!kernel_pgdir)                  /* still on the boot mapping */
+        return va < KERNEL_BASE + 0x10000000;
+    pde_t pde = kernel_pgdir[PDX(va)];
+    if (!(pde & PTE_P))
+        return false;
+    return ((pte_t *)P2V(PTE_ADDR(pde)))[PTX(va)] & PTE_P;
 }
 
 /* ---- kernel stacks -------------------------------------------------------- */

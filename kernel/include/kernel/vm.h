@@ -66,6 +66,8 @@ void vm_kernel_unmap(vaddr_t va);
 vaddr_t kstack_alloc(void);
 void kstack_free(vaddr_t top);
 bool vm_is_kstack_guard(vaddr_t va);
+/* Is the kernel address va mapped (backtraces of a broken stack)? */
+bool vm_kernel_mapped(vaddr_t va);
 
 struct vm_space *vm_space_create(void);
 void vm_space_destroy(struct vm_space *vs);    /* closes every region */

@@ -10,6 +10,8 @@
 struct trapframe;
 
 void arch_init_cpu(void);              /* GDT, TSS, IDT, PIC, FPU */
+/* Give double faults their own task and stack (after the kernel page tables). */
+void arch_init_double_fault(paddr_t kernel_cr3);
 void arch_init_timer(unsigned hz);     /* PIT at hz, IRQ 0 */
 void arch_irq_enable(void);
 void arch_irq_disable(void);

@@ -48,6 +48,9 @@ static inline int trap_from_user(const struct trapframe *tf)
 void trap(struct trapframe *tf);
 void trap_return(void);             /* entry.S: pop a trapframe and iret */
 void idt_init(void);
+void idt_set_task_gate(int n, uint16_t tss_selector);
+/* trap.c: report a double fault (state saved by the task switch). */
+void double_fault_report(uint32_t eip, uint32_t esp, uint32_t ebp) __attribute__((noreturn));
 void gdt_init(void);
 void gdt_set_tls(uint32_t base, uint32_t limit, int limit_in_pages, int present);
 void pic_init(void);

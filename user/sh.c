@@ -235,6 +235,7 @@ static int run_line(char *line)
         return 1;
     }
     if (pid == 0) {
+        setpgid(0, 0);                  /* a job is its own process group */
         signal(SIGINT, SIG_DFL);
         signal(SIGQUIT, SIG_DFL);
         if (background && run_builtin(argc, argv, &status)) {
@@ -248,16 +249,22 @@ static int run_line(char *line)
             fprintf(stderr, "sh: %s: %s\n", argv[0], strerror(errno));
         _exit(errno == ENOENT ? 127 : 126);
     }
+    setpgid(pid, pid);                  /* both sides, so neither races the other */
     if (background) {
         printf("[%d]\n", pid);
         return 0;
     }
+    int tty = isatty(0);
+    if (tty)
+        tcsetpgrp(0, pid);              /* Ctrl-C now goes to the job */
     while (waitpid(pid, &status, 0) < 0) {
         if (errno != EINTR) {
             perror("sh: waitpid");
-            return 1;
+            break;
         }
     }
+    if (tty)
+        tcsetpgrp(0, getpgrp());
     return report(status);
 }
 

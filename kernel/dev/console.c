@@ -5,11 +5,13 @@
  *
  * Input from the serial port and the keyboard goes through a small line
  * discipline: characters are echoed, backspace erases, and a line becomes
- * readable once Enter is pressed (canonical mode, as a Unix tty).
+ * readable once Enter is pressed (canonical mode, as a Unix tty). Ctrl-C
+ * and Ctrl-\ signal the foreground process group a shell sets (TIOCSPGRP).
  */
 #include <kernel/console.h>
 #include <kernel/fbcon.h>
 #include <kernel/sched.h>
+#include <kernel/proc.h>
 #include <arch/arch.h>
 #include <arch/vga.h>
 #include <arch/memlayout.h>
@@ -67,8 +69,20 @@ static void push_ready(char c)
         ready[ready_tail++ % INPUT_BUF] = c;
 }
 
+static pid_t foreground;
+
+void console_set_foreground(pid_t pgid) { foreground = pgid; }
+pid_t console_foreground(void) { return foreground; }
+
 void console_input(char c)
 {
+    if (c == 0x03 || c == 0x1C) {       /* Ctrl-C, Ctrl-\: drop the line, signal */
+        console_write(c == 0x03 ? "^C\n" : "^\\\n", 3);
+        edit_len = 0;
+        if (foreground)
+            proc_signal_group(foreground, c == 0x03 ? SIGINT : SIGQUIT);
+        return;
+    }
     if (c == '\b' || c == 0x7F) {
         if (edit_len > 0) {
             edit_len--;

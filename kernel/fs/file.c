@@ -69,6 +69,8 @@ struct linux_iovec {
 /* Terminal ioctls (Linux i386). */
 #define TCGETS 0x5401
 #define TIOCGWINSZ 0x5413
+#define TIOCGPGRP 0x540F
+#define TIOCSPGRP 0x5410
 #define ICANON 0000002
 #define ECHO 0000010
 
@@ -740,8 +742,9 @@ long sys_fcntl64(int fd, uint32_t cmd, uint32_t arg)
     }
 }
 
-/* ioctl(2): just enough terminal for isatty() and for programs that ask the
- * window size: TCGETS and TIOCGWINSZ on the console; else -ENOTTY. */
+/* ioctl(2): just enough terminal for isatty(), programs that ask the window
+ * size, and a shell's foreground process group (TCGETS, TIOCGWINSZ,
+ * TIOCGPGRP, TIOCSPGRP on the console); else -ENOTTY. */
 long sys_ioctl(int fd, uint32_t cmd, uint32_t arg)
 {
     struct file *f = fd_file(fd);
@@ -759,6 +762,19 @@ long sys_ioctl(int fd, uint32_t cmd, uint32_t arg)
     case TIOCGWINSZ: {
         struct linux_winsize w = { .ws_row = 25, .ws_col = 80 };
         return copyout((void __user *)(uintptr_t)arg, &w, sizeof(w));
+    }
+    case TIOCGPGRP: {
+        pid_t pgid = console_foreground();
+        return copyout((void __user *)(uintptr_t)arg, &pgid, sizeof(pgid));
+    }
+    case TIOCSPGRP: {
+        pid_t pgid;
+        if (copyin(&pgid, (const void __user *)(uintptr_t)arg, sizeof(pgid)) < 0)
+            return -EFAULT;
+        if (pgid <= 0)
+            return -EINVAL;
+        console_set_foreground(pgid);
+        return 0;
     }
     default:
         return -ENOTTY;

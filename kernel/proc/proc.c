@@ -276,6 +276,13 @@ long sys_kill(pid_t pid, int sig)
     return allowed ? 0 : -EPERM;
 }
 
+void proc_signal_group(pid_t pgid, int sig)
+{
+    for (int i = 0; i < NPROC; i++)
+        if (procs[i].state != P_UNUSED && procs[i].pgid == pgid)
+            proc_signal(&procs[i], sig);
+}
+
 long sys_setpgid(pid_t pid, pid_t pgid)
 {
     if (pgid < 0)

@@ -65,6 +65,8 @@ pid_t gettid(void);
 pid_t getpgrp(void);
 pid_t getpgid(pid_t pid);
 int setpgid(pid_t pid, pid_t pgid);
+pid_t tcgetpgrp(int fd);
+int tcsetpgrp(int fd, pid_t pgid);
 pid_t getsid(pid_t pid);
 pid_t setsid(void);
 

@@ -250,6 +250,19 @@ int ioctl(int fd, unsigned long req, ...)
 }
 
 /* 1 if fd is a terminal (TCGETS succeeds), else 0 with errno ENOTTY. */
+/* The terminal's foreground process group (Ctrl-C goes to it). */
+pid_t tcgetpgrp(int fd)
+{
+	pid_t pgid;
+	long r = __syscall3(__NR_ioctl, fd, TIOCGPGRP, &pgid);
+	return __syscall_is_error(r) ? (pid_t)RET(r) : pgid;
+}
+
+int tcsetpgrp(int fd, pid_t pgid)
+{
+	return (int)RET(__syscall3(__NR_ioctl, fd, TIOCSPGRP, &pgid));
+}
+
 int isatty(int fd)
 {
 	unsigned char termios[64];

@@ -14,6 +14,10 @@ const char *console_screen_name(void);
 void console_putc(char c);
 void console_write(const char *s, size_t n);
 
+/* The foreground process group: Ctrl-C sends it SIGINT, Ctrl-\ SIGQUIT. */
+void console_set_foreground(pid_t pgid);
+pid_t console_foreground(void);
+
 /* Input: called from interrupt handlers with one character. */
 void console_input(char c);
 /* Read up to n bytes of a completed line; blocks. Returns bytes read. */

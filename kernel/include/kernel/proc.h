@@ -68,6 +68,8 @@ void proc_exit(int status) __attribute__((noreturn));
 /* Post a signal to p (kill, faults); from is the sender (NULL: the kernel). */
 void proc_signal(struct proc *p, int sig);
 void proc_signal_from(struct proc *p, int sig, const struct proc *from);
+/* Post sig to every process of group pgid (the console's Ctrl-C). */
+void proc_signal_group(pid_t pgid, int sig);
 struct proc *proc_find(pid_t pid);
 int proc_count(void);
 /* Visit every live process (vmmap, kill -1). */

@@ -303,8 +303,8 @@ static void test_enomem(void)
         size = 512ul << 20;
     int id = shmget(IPC_PRIVATE, size, 0600);
     T_OK(id >= 0, "set up: a segment of min(SHMMAX / 2, 512 MiB)");
-    enum { MAX = 40 };
-    void *p[MAX];
+    enum { MAX = 256 };                 /* small machines: small segments, many fit */
+    static void *p[MAX];
     int n = 0, err = 0;
     while (id >= 0 && n < MAX) {
         p[n] = shmat(id, NULL, SHM_RDONLY);

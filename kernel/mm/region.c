@@ -209,24 +209,19 @@ vaddr_t vm_brk(struct vm_space *vs, vaddr_t new_brk)
     vaddr_t new_end = ALIGN_UP(new_brk, PAGE_SIZE);
     if (new_end < new_brk || new_end > SHM_AREA_TOP)
         return vs->brk;
-    struct vm_region *heap = old_end > vs->heap_start ? vm_region_find(vs, old_end - 1) : NULL;
     if (new_end > old_end) {
         /* The heap never grows into an attachment or any other region. */
         if (!vm_range_free(vs, old_end, new_end))
             return vs->brk;
-        if (heap) {
-            heap->end = new_end;
-        } else if (vm_region_add(vs, vs->heap_start, new_end, VM_READ | VM_WRITE,
-                                 VM_HEAP, NULL) < 0) {
+        struct vm_region *last = old_end > vs->heap_start ? vm_region_find(vs, old_end - 1) : NULL;
+        if (last && last->kind == VM_HEAP && last->end == old_end)
+            last->end = new_end;        /* extend the heap's top region */
+        else if (vm_region_add(vs, old_end, new_end, VM_READ | VM_WRITE, VM_HEAP, NULL) < 0)
             return vs->brk;
-        }
-    } else if (new_end < old_end && heap) {
-        if (heap->touched)
-            unmap_pages(vs, new_end, old_end);
-        if (new_end == heap->start)
-            vm_region_remove(vs, heap);
-        else
-            heap->end = new_end;
+    } else if (new_end < old_end) {
+        /* Shrinking unmaps the range, as Linux's brk does. */
+        if (vm_unmap_range(vs, new_end, old_end) < 0)
+            return vs->brk;
     }
     vs->brk = new_brk;
     return new_brk;

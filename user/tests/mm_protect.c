@@ -77,5 +77,21 @@ int main(void)
     T_EQ(ds.shm_nattch, 1, "detaches both pieces");
     T_EQ(shmdt(ro), 0, "shmdt the read-only one");
     shmctl(id, IPC_RMID, NULL);
+
+    /* brk after munmap: the heap grows again, and never over an attachment. */
+    char *base = sbrk(0);
+    T_OK(sbrk(4 * PG) != (void *)-1, "sbrk 4 pages");
+    char *top = sbrk(0);
+    T_EQ(munmap((void *)(((uintptr_t)top - PG) & ~(uintptr_t)(PG - 1)), PG), 0,
+         "munmap the heap's last page");
+    T_OK(sbrk(PG) != (void *)-1, "sbrk grows again over the unmapped page");
+    id = shmget(IPC_PRIVATE, PG, 0600);
+    uintptr_t next = ((uintptr_t)sbrk(0) + PG - 1) & ~(uintptr_t)(PG - 1);
+    char *at = shmat(id, (void *)(next + PG), 0);
+    T_OK(at != (void *)-1, "attach a page just above the break");
+    T_ERRNO(sbrk(8 * PG), ENOMEM, "sbrk cannot grow into the attachment");
+    T_EQ(brk(base), 0, "brk back to where the heap started");
+    T_EQ(shmdt(at), 0, "the attachment survived the shrink");
+    shmctl(id, IPC_RMID, NULL);
     return t_end();
 }

@@ -15,6 +15,7 @@
 #include <arch/memlayout.h>
 #include <uapi/errno.h>
 #include <uapi/time.h>
+#include <uapi/mman.h>
 #include <uapi/sysinfo.h>
 #include <uapi/utsname.h>
 #include <uapi/wait.h>
@@ -90,6 +91,54 @@ long sys_munmap(uint32_t addr, uint32_t len)
     vaddr_t end;
     int err = user_range(addr, len, &end);
     return err < 0 ? err : vm_unmap_range(current->vm, addr, end);
+}
+
+/* mmap2 (mmap with the offset in pages): anonymous private memory only.
+ * agora has no mappable files (-ENODEV) and no shared anonymous memory
+ * (-EINVAL: use System V shared memory, which is what agora is for). */
+long sys_mmap2(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags, int fd,
+               uint32_t pgoff)
+{
+    (void)fd;
+    (void)pgoff;
+    if (len == 0 || (prot & ~(uint32_t)(VM_READ | VM_WRITE | VM_EXEC)))
+        return -EINVAL;
+    if (!(flags & MAP_ANONYMOUS))
+        return -ENODEV;
+    if ((flags & (MAP_SHARED | MAP_PRIVATE)) != MAP_PRIVATE)
+        return -EINVAL;
+    uint32_t size = ALIGN_UP(len, PAGE_SIZE);
+    if (size < len)
+        return -ENOMEM;
+    if (prot & (VM_WRITE | VM_EXEC))
+        prot |= VM_READ;                /* x86 pages cannot be write-only */
+    struct vm_space *vs = current->vm;
+    int err;
+    if (flags & MAP_FIXED) {
+        vaddr_t end;
+        if ((err = user_range(addr, size, &end)) < 0)
+            return err;
+        if ((err = vm_unmap_range(vs, addr, end)) < 0)
+            return err;
+    } else {
+        addr = vm_find_hole(vs, size, ALIGN_UP(vs->brk, PAGE_SIZE), SHM_AREA_TOP);
+        if (!addr)
+            return -ENOMEM;
+    }
+    if ((err = vm_region_add(vs, addr, addr + size, prot, VM_ANON, NULL)) < 0)
+        return err;
+    return (long)addr;
+}
+
+/* The old mmap (90) takes its six arguments in a user structure. */
+long sys_old_mmap(const uint32_t __user *args)
+{
+    uint32_t a[6];
+    if (copyin(a, args, sizeof(a)) < 0)
+        return -EFAULT;
+    if (a[5] & (PAGE_SIZE - 1))
+        return -EINVAL;
+    return sys_mmap2(a[0], a[1], a[2], a[3], (int)a[4], a[5] >> PAGE_SHIFT);
 }
 
 long sys_mprotect(uint32_t addr, uint32_t len, uint32_t prot)

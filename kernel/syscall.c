@@ -46,6 +46,8 @@ static const syscall_fn table[NR_SYSCALLS] = {
     SYS(__NR_brk, sys_brk),
     SYS(__NR_munmap, sys_munmap),
     SYS(__NR_mprotect, sys_mprotect),
+    SYS(__NR_mmap, sys_old_mmap),
+    SYS(__NR_mmap2, sys_mmap2),
     SYS(__NR_setgid, sys_setgid),
     SYS(__NR_getgid, sys_getgid),
     SYS(__NR_signal, sys_signal),

@@ -66,6 +66,9 @@ long sys_setgroups(int size, const gid_t __user *list);
 long sys_brk(uint32_t addr);
 long sys_munmap(uint32_t addr, uint32_t len);
 long sys_mprotect(uint32_t addr, uint32_t len, uint32_t prot);
+long sys_mmap2(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags, int fd,
+               uint32_t pgoff);
+long sys_old_mmap(const uint32_t __user *args);
 long sys_time(int32_t __user *t);
 long sys_clock_gettime(int clk, void __user *ts);
 long sys_clock_gettime64(int clk, void __user *ts);

@@ -9,13 +9,9 @@
  * console. The filesystem is read-only, so only console files are ever open
  * for writing.
  *
- * Deviation from POSIX: the close-on-exec flag lives in the struct file,
- * not in the descriptor (struct proc has no per-descriptor flag word), so
- * descriptors sharing a description share it. To keep the common
- * "save with F_DUPFD_CLOEXEC, restore with dup2" pattern from losing
- * stdout at the next exec, dup, dup2 and F_DUPFD clear the flag (POSIX
- * clears it on the new descriptor); the old descriptor loses it too.
- * Fork shares it as well.
+ * The close-on-exec flag belongs to the descriptor, as POSIX says: one bit
+ * per descriptor in p->fd_cloexec. A new descriptor (open without
+ * O_CLOEXEC, dup, dup2, F_DUPFD) starts without it; fork copies the bits.
  *
  * There is one working directory, "/": chdir accepts any directory and
  * changes nothing, getcwd always says "/", relative paths start at "/".
@@ -39,7 +35,6 @@
 struct file {
     int refs;                           /* descriptors (in any process) naming this */
     uint32_t flags;                     /* access mode and status flags, as F_GETFL says */
-    bool cloexec;                       /* see the deviation note above */
     int64_t off;                        /* bytes; for a directory, the next entry's index */
     struct ramfs_inode *ip;
 };
@@ -49,6 +44,8 @@ struct linux_iovec {
     uint32_t base;
     uint32_t len;
 };
+
+_Static_assert(NOFILE <= 64, "fd_cloexec has one bit per descriptor");
 
 #define MAX_RW_COUNT 0x7ffff000u        /* Linux: INT_MAX rounded down to a page */
 #define MAX_FILE_OFFSET ((int64_t)0xffffffff << PAGE_SHIFT)   /* i386 MAX_LFS_FILESIZE */
@@ -141,17 +138,28 @@ static int fd_alloc(const struct proc *p, int from)
 }
 
 /* Make fd (free) name f, taking a new reference. */
+static void set_cloexec(struct proc *p, int fd, bool on)
+{
+    if (on)
+        p->fd_cloexec |= 1ull << fd;
+    else
+        p->fd_cloexec &= ~(1ull << fd);
+}
+
+/* Put f in slot fd (free), with close-on-exec as asked. */
 static void fd_install(struct proc *p, int fd, struct file *f)
 {
     assert(!p->files[fd]);
     f->refs++;
     p->files[fd] = f;
+    set_cloexec(p, fd, false);
 }
 
 static void fd_close(struct proc *p, int fd)
 {
     struct file *f = p->files[fd];
     p->files[fd] = NULL;
+    set_cloexec(p, fd, false);
     if (f)
         file_put(f);
 }
@@ -177,6 +185,7 @@ int fs_fork_fds(struct proc *child, struct proc *parent)
         if (parent->files[fd])
             fd_install(child, fd, parent->files[fd]);
     }
+    child->fd_cloexec = parent->fd_cloexec;
     return 0;
 }
 
@@ -189,7 +198,7 @@ void fs_close_all(struct proc *p)
 void fs_exec_close_cloexec(struct proc *p)
 {
     for (int fd = 0; fd < NOFILE; fd++)
-        if (p->files[fd] && p->files[fd]->cloexec)
+        if (p->files[fd] && (p->fd_cloexec & (1ull << fd)))
             fd_close(p, fd);
 }
 
@@ -305,8 +314,8 @@ long sys_open(const char __user *upath, int flags, int mode)
     struct file *f = file_new(ip, (uint32_t)flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC));
     if (!f)
         return -ENOMEM;
-    f->cloexec = flags & O_CLOEXEC;
     fd_install(current, fd, f);
+    set_cloexec(current, fd, flags & O_CLOEXEC);
     file_put(f);
     return fd;
 }
@@ -680,15 +689,14 @@ long sys_chdir(const char __user *path)
 
 /* ---- descriptors ---------------------------------------------------------- */
 
-/* Make a new descriptor >= from for f. Clears the shared close-on-exec flag
- * unless cloexec (see the note at the top). */
+/* Make a new descriptor >= from for f, close-on-exec if cloexec. */
 static long dup_from(struct file *f, int from, bool cloexec)
 {
     int fd = fd_alloc(current, from);
     if (fd < 0)
         return fd;
     fd_install(current, fd, f);
-    f->cloexec = cloexec;
+    set_cloexec(current, fd, cloexec);
     return fd;
 }
 
@@ -709,7 +717,6 @@ long sys_dup2(int oldfd, int newfd)
         return newfd;
     fd_close(current, newfd);
     fd_install(current, newfd, f);
-    f->cloexec = false;
     return newfd;
 }
 
@@ -728,9 +735,9 @@ long sys_fcntl64(int fd, uint32_t cmd, uint32_t arg)
             return -EINVAL;
         return dup_from(f, (int)arg, cmd == F_DUPFD_CLOEXEC);
     case F_GETFD:
-        return f->cloexec ? FD_CLOEXEC : 0;
+        return (current->fd_cloexec & (1ull << fd)) ? FD_CLOEXEC : 0;
     case F_SETFD:
-        f->cloexec = arg & FD_CLOEXEC;
+        set_cloexec(current, fd, arg & FD_CLOEXEC);
         return 0;
     case F_GETFL:
         return f->flags;

@@ -54,6 +54,7 @@ struct proc {
     bool has_saved_mask;
 
     struct file *files[NOFILE];
+    uint64_t fd_cloexec;                /* bit fd: close descriptor fd on exec */
     uint32_t tls_base, tls_limit;       /* set_thread_area descriptor */
     int tls_flags;                      /* 0: none; bit 0 present, bit 1 limit in pages */
     vaddr_t clear_child_tid;            /* set_tid_address */

@@ -83,64 +83,56 @@ static int count_args(const char *arg, va_list ap)
 	return n + 1;
 }
 
+/* Fill argv[0..n-1] from arg and the variadic list (its NULL included). */
+static void collect_args(char **argv, int n, const char *arg, va_list *ap)
+{
+	argv[0] = (char *)arg;
+	for (int i = 1; i < n; i++)
+		argv[i] = va_arg(*ap, char *);
+}
+
 /* execv with the argument list given inline, NULL-terminated. */
 int execl(const char *path, const char *arg, ...)
 {
 	va_list ap;
-	int n;
 
 	va_start(ap, arg);
-	n = count_args(arg, ap);
+	int n = count_args(arg, ap);
 	va_end(ap);
-	{
-		char *argv[n];
-		argv[0] = (char *)arg;
-		va_start(ap, arg);
-		for (int i = 1; i < n; i++)
-			argv[i] = va_arg(ap, char *);
-		va_end(ap);
-		return execv(path, argv);
-	}
+	char *argv[n];
+	va_start(ap, arg);
+	collect_args(argv, n, arg, &ap);
+	va_end(ap);
+	return execv(path, argv);
 }
 
 /* execvp with the argument list given inline. */
 int execlp(const char *file, const char *arg, ...)
 {
 	va_list ap;
-	int n;
 
 	va_start(ap, arg);
-	n = count_args(arg, ap);
+	int n = count_args(arg, ap);
 	va_end(ap);
-	{
-		char *argv[n];
-		argv[0] = (char *)arg;
-		va_start(ap, arg);
-		for (int i = 1; i < n; i++)
-			argv[i] = va_arg(ap, char *);
-		va_end(ap);
-		return execvp(file, argv);
-	}
+	char *argv[n];
+	va_start(ap, arg);
+	collect_args(argv, n, arg, &ap);
+	va_end(ap);
+	return execvp(file, argv);
 }
 
 /* execve with the list given inline; envp follows the terminating NULL. */
 int execle(const char *path, const char *arg, ...)
 {
 	va_list ap;
-	char **envp;
-	int n;
 
 	va_start(ap, arg);
-	n = count_args(arg, ap);
+	int n = count_args(arg, ap);
 	va_end(ap);
-	{
-		char *argv[n];
-		argv[0] = (char *)arg;
-		va_start(ap, arg);
-		for (int i = 1; i < n; i++)
-			argv[i] = va_arg(ap, char *);
-		envp = va_arg(ap, char **);
-		va_end(ap);
-		return execve(path, argv, envp);
-	}
+	char *argv[n];
+	va_start(ap, arg);
+	collect_args(argv, n, arg, &ap);
+	char **envp = va_arg(ap, char **);
+	va_end(ap);
+	return execve(path, argv, envp);
 }

@@ -9,6 +9,10 @@
  *   bootcheck  power off at once (the UEFI boot check of make test).
  *   otherwise  run the demos, then a shell on the console, for ever.
  *
+ * A word NAME=VALUE with NAME in capitals goes into the environment, which
+ * every test and program inherits (Linux does the same for init): `make
+ * fuzz` passes the fuzzer's seed and budget this way (FUZZ_SEED=3 ...).
+ *
  * Around every test init compares the free frames and the shm segments in
  * existence: a test that leaves either behind fails, whatever it printed.
  */
@@ -168,6 +172,18 @@ static void run_and_wait(const char *path, char *const argv[])
         waitpid(pid, NULL, 0);
 }
 
+/* NAME=VALUE with NAME made of capitals, digits and '_'. */
+static int is_env_word(const char *w)
+{
+    const char *eq = strchr(w, '=');
+    if (!eq || eq == w)
+        return 0;
+    for (const char *p = w; p < eq; p++)
+        if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_'))
+            return 0;
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
     int test = 0, bench = 0, bootcheck = 0;
@@ -180,6 +196,8 @@ int main(int argc, char **argv)
             bootcheck = 1;
         else if (strncmp(argv[i], "test-timeout=", 13) == 0)
             timeout_seconds = atoi(argv[i] + 13);
+        else if (is_env_word(argv[i]))
+            putenv(argv[i]);
     }
     if (bootcheck) {
         printf("init: boot check done\n");

@@ -5,6 +5,8 @@
 #   make run-uefi   the same under OVMF
 #   make test       host unit tests, then the test ISO under QEMU (BIOS + UEFI)
 #   make bench      deterministic benchmarks (QEMU -icount shift=0)
+#   make fuzz       the system-call fuzzer alone, one boot per seed
+#                   (SEEDS="1 2 3" CALLS=250000 FORGE=1; tools/fuzz.sh)
 #   make gdb        QEMU halted, gdb attached with kernel symbols
 #   make usb        the image to write to a USB stick, and the dd line
 #
@@ -58,7 +60,7 @@ ifeq ($(OVERFLOW_DEMO),1)
 TEST_ARGS += selftest-overflow
 endif
 
-.PHONY: all deps run run-uefi test test-host test-qemu bench gdb usb clean
+.PHONY: all deps run run-uefi test test-host test-qemu bench fuzz gdb usb clean
 
 all: deps $(B)/agora.iso
 
@@ -170,13 +172,18 @@ $(B)/agora.iso: $(B)/kernel.elf $(B)/initrd.tar boot/grub.cfg
 	cp boot/grub.cfg $(B)/iso/boot/grub/grub.cfg
 	$(GRUB_MKRESCUE) -o $@ $(B)/iso 2>/dev/null
 
+# GRUB commands run just before the test kernel boots (make fuzz: text mode,
+# since redrawing the framebuffer console for every line is slow in QEMU).
+TEST_GRUB ?=
+
 $(B)/test-args: FORCE
-	@echo '$(TEST_ARGS)' | cmp -s - $@ || echo '$(TEST_ARGS)' > $@
+	@echo '$(TEST_ARGS) $(TEST_GRUB)' | cmp -s - $@ || echo '$(TEST_ARGS) $(TEST_GRUB)' > $@
 
 $(B)/agora-test.iso: $(B)/kernel.elf $(B)/initrd.tar boot/grub-test.cfg $(B)/test-args
 	rm -rf $(B)/iso-test && mkdir -p $(B)/iso-test/boot/grub
 	cp $(B)/kernel.elf $(B)/initrd.tar $(B)/iso-test/boot/
-	sed 's/@TEST_ARGS@/$(TEST_ARGS)/' boot/grub-test.cfg > $(B)/iso-test/boot/grub/grub.cfg
+	sed -e 's/@TEST_ARGS@/$(TEST_ARGS)/' -e 's/@TEST_GRUB@/$(TEST_GRUB)/' boot/grub-test.cfg \
+		> $(B)/iso-test/boot/grub/grub.cfg
 	$(GRUB_MKRESCUE) -o $@ $(B)/iso-test 2>/dev/null
 
 # ---- run, test, bench -----------------------------------------------------
@@ -207,6 +214,15 @@ test-host:
 bench: deps
 	$(MAKE) WERROR=-Werror TEST_ARGS=bench $(B)/agora-test.iso
 	B=$(B) tools/bench.sh $(B)/agora-test.iso
+
+# One boot per seed of a test image holding only fuzz_syscalls, every call
+# printed; a panic, hang or leak shows the seed and the last calls.
+SEEDS ?= 1 2 3 4 5 6 7 8
+CALLS ?= 250000
+FORGE ?= 1
+FIRST ?= 0
+fuzz: deps
+	B=$(B)-fuzz SEEDS="$(SEEDS)" CALLS="$(CALLS)" FORGE="$(FORGE)" FIRST="$(FIRST)" tools/fuzz.sh
 
 clean:
 	rm -rf $(B)

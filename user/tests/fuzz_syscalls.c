@@ -59,7 +59,7 @@
 #define GRANDCHILD_CALLS 64             /* a forked copy makes at most this many */
 #define NOBODY 65534
 #define LOG_FD 63                       /* verbose lines go here (close-on-exec) */
-#define RING 64
+#define RING 128
 
 static uint32_t opt_seed = 1;
 static long opt_calls = DEFAULT_CALLS;
@@ -1142,6 +1142,11 @@ int main(int argc, char **argv)
         ctl->child = 0;
         children++;
         char tmp[16];
+        if (opt_verbose)
+            printf("fuzz: child %d pid %d %s %d\n", c, (int)pid,
+                   (uint32_t)ctl->killed == ctl->generation ? "stopped by the watchdog, status" :
+                   WIFEXITED(st) ? "exited" : "killed by signal",
+                   WIFEXITED(st) ? WEXITSTATUS(st) : WIFSIGNALED(st) ? WTERMSIG(st) : st);
         if ((uint32_t)ctl->killed == ctl->generation) {
             killed++;
             count_name(blocked, 12, last_call_of(pid, tmp));

@@ -320,6 +320,8 @@ long sys_set_thread_area(void __user *u_info)
     current->tls_limit = d.limit;
     current->tls_flags = (present ? 1 : 0) | ((d.flags & (1u << 4)) ? 2 : 0);
     arch_set_tls(current->tls_base, current->tls_limit, current->tls_flags);
+    /* A selector loaded from the old descriptor may not be loadable now. */
+    arch_sanitize_user_segments(current->tf);
     return 0;
 }
 

@@ -51,6 +51,13 @@ uint32_t arch_prepare_kstack(vaddr_t kstack_top, struct trapframe **tf_out);
 /* Set up a trapframe to enter user mode at eip with stack esp. */
 void arch_init_user_frame(struct trapframe *tf, uint32_t eip, uint32_t esp);
 void arch_set_tls(uint32_t base, uint32_t limit, int flags);
+/* Make the data segment registers saved in a user frame loadable on the
+ * way back to user mode: a selector whose descriptor (in the GDT as it is
+ * now, with current's TLS) is not a present ring-3 data or readable code
+ * segment becomes the null selector, as on Linux. Call after anything that
+ * sets them from user input (sigreturn) or changes a descriptor behind
+ * them (set_thread_area). */
+void arch_sanitize_user_segments(struct trapframe *tf);
 void arch_init_input(void);
 
 /* FPU state: per process, switched eagerly. Areas are 16-byte aligned. */

@@ -70,7 +70,7 @@
 #define WIN_PAGES    48
 #define STRIPE       16                 /* bytes per slot in each page */
 #define ZERO_FROM    (MAXSLOT * STRIPE) /* from here on a page stays zero */
-#define SHM_TOP      0xB7700000u        /* SHM_AREA_TOP: NULL attaches go below */
+#define SHM_TOP      0xBF700000u        /* SHM_AREA_TOP: NULL attaches go below */
 #define KADDR        ((void *)0xC0001000u)
 #define IDX(id)      ((id) % 32768)     /* slot index of an id */
 #define E(e)         (1ull << (e))
@@ -155,14 +155,19 @@ static uint32_t below(uint32_t n)
 
 /* ---- stripes ------------------------------------------------------------ */
 
-/* A stripe is { id + 1, page, tag, ~tag }, written in that order, so a
+/* A stripe is { id + 1, page + 1, tag, ~tag }, written in that order, so a
  * concurrent reader sees a prefix: the first two words are constant for a
  * location once written, whatever the tag. */
+static volatile uint32_t *stripe_ptr(uint32_t va, int s)
+{
+    return (volatile uint32_t *)(uintptr_t)(va + (uint32_t)s * STRIPE);
+}
+
 static void stripe_write(uint32_t va, int s, int id, uint32_t page, uint32_t tag)
 {
-    volatile uint32_t *p = (volatile uint32_t *)(uintptr_t)(va + (uint32_t)s * STRIPE);
+    volatile uint32_t *p = stripe_ptr(va, s);
     p[0] = (uint32_t)id + 1;
-    p[1] = page;
+    p[1] = page + 1;
     p[2] = tag;
     p[3] = ~tag;
 }
@@ -170,16 +175,16 @@ static void stripe_write(uint32_t va, int s, int id, uint32_t page, uint32_t tag
 /* 0 if the stripe holds exactly tag (all zero for tag 0). */
 static int stripe_exact(uint32_t va, int s, int id, uint32_t page, uint32_t tag)
 {
-    volatile uint32_t *p = (volatile uint32_t *)(uintptr_t)(va + (uint32_t)s * STRIPE);
+    volatile uint32_t *p = stripe_ptr(va, s);
     if (tag == 0)
         return (p[0] | p[1] | p[2] | p[3]) ? -1 : 0;
-    return p[0] == (uint32_t)id + 1 && p[1] == page && p[2] == tag && p[3] == ~tag ? 0 : -1;
+    return p[0] == (uint32_t)id + 1 && p[1] == page + 1 && p[2] == tag && p[3] == ~tag ? 0 : -1;
 }
 
 /* 0 if the stripe is a prefix of some write of (id, page). */
 static int stripe_sane(uint32_t va, int s, int id, uint32_t page)
 {
-    volatile uint32_t *p = (volatile uint32_t *)(uintptr_t)(va + (uint32_t)s * STRIPE);
+    volatile uint32_t *p = stripe_ptr(va, s);
     uint32_t a = p[0], b = p[1], c = p[2], d = p[3];
     if (a == 0)
         return (b | c | d) ? -1 : 0;
@@ -187,7 +192,7 @@ static int stripe_sane(uint32_t va, int s, int id, uint32_t page)
         return -1;
     if (b == 0)
         return (c | d) ? -1 : 0;
-    return b == page ? 0 : -1;
+    return b == page + 1 ? 0 : -1;
 }
 
 /* Index of the first nonzero word past the stripes, or -1. */
@@ -234,7 +239,7 @@ static const char *const op_name[NOPKINDS] = {
 /* Relative frequencies. */
 static const int op_weight[NOPKINDS] = {
     5, 3, 5, 9, 7,
-    6, 2, 7, 3, 10, 5,
+    6, 4, 7, 3, 10, 5,
     4, 3, 4, 2, 2, 3, 2,
     2, 2, 5,
 };
@@ -282,6 +287,12 @@ static int legal(int kind, const char *what, long r, int err, uint64_t allowed)
 }
 
 /* The call must fail with an errno in want. */
+#define MUST_FAIL(what, call, want) do {                                    \
+        errno = 0;                                                          \
+        long mf_r_ = (long)(call);                                          \
+        must_fail((what), mf_r_, errno, (want));                            \
+    } while (0)
+
 static void must_fail(const char *what, long r, int err, uint64_t want)
 {
     if (r != -1 || err >= 64 || !(want & E(err)))
@@ -518,14 +529,18 @@ static void check_region(int i, const char *when)
         uint32_t page = r->pgoff + (va - r->start) / PG;
         uint32_t want = exp_lookup(exps, nexps, r->id, page);
         if (stripe_exact(va, me, r->id, page, want) < 0) {
-            volatile uint32_t *p = (volatile uint32_t *)(uintptr_t)(va + (uint32_t)me * STRIPE);
+            volatile uint32_t *p = stripe_ptr(va, me);
             W_FAIL("%s: id %d page %u at %#x: my stripe %08x %08x %08x %08x, want tag %08x",
                    when, r->id, page, va, p[0], p[1], p[2], p[3], want);
         }
-        for (int s = 0; s < MAXSLOT; s++)
-            if (s != me && stripe_sane(va, s, r->id, page) < 0)
-                W_FAIL("%s: id %d page %u at %#x: stripe of slot %d is not of this page",
-                       when, r->id, page, va, s);
+        for (int s = 0; s < MAXSLOT; s++) {
+            if (s != me && stripe_sane(va, s, r->id, page) < 0) {
+                volatile uint32_t *p = stripe_ptr(va, s);
+                W_FAIL("%s: id %d page %u at %#x: stripe of slot %d is not of this page:"
+                       " %08x %08x %08x %08x", when, r->id, page, va, s, p[0], p[1], p[2],
+                       p[3]);
+            }
+        }
         int z = zero_zone(va);
         if (z >= 0)
             W_FAIL("%s: id %d page %u at %#x: word %d past the stripes is %#x", when,
@@ -545,7 +560,7 @@ static void check_views(int id, uint32_t page, uint32_t tag, const char *when)
         if (stripe_exact(va, me, id, page, tag) < 0)
             W_FAIL("%s: id %d page %u: the view at %#x does not show tag %08x (%08x)",
                    when, id, page, va, tag,
-                   ((volatile uint32_t *)(uintptr_t)(va + (uint32_t)me * STRIPE))[2]);
+                   stripe_ptr(va, me)[2]);
     }
 }
 
@@ -693,8 +708,9 @@ static void op_at_null(void)
         return;
     int rdonly = below(4) == 0;
     int h = held(id);
+    int flags = (rdonly ? SHM_RDONLY : 0) | (below(8) == 0 ? SHM_EXEC : 0);
     errno = 0;
-    void *p = shmat(id, NULL, rdonly ? SHM_RDONLY : 0);
+    void *p = shmat(id, NULL, flags);
     uint64_t ok = (h ? 0 : E(EINVAL)) | (unpriv ? E(EACCES) : 0);
     if (!legal(OP_AT_NULL, "shmat(NULL)", p == AT_FAILED ? -1 : 0, errno, ok))
         return;
@@ -730,7 +746,7 @@ static void op_at_fixed(void)
     if (busy) {
         /* Over my own attachment without SHM_REMAP: EINVAL, nothing changes. */
         must_fail("shmat over an attachment without SHM_REMAP", p == AT_FAILED ? -1 : 0, err,
-                  E(EINVAL));
+                  E(EINVAL) | (unpriv ? E(EACCES) : 0));
         if (p != AT_FAILED)
             _exit(1);
         n_err[OP_AT_FIXED]++;
@@ -797,6 +813,8 @@ static void op_at_remap(void)
 static void op_rmid_remap(void)
 {
     int i = pick_reg(0);
+    for (int tries = 0; i >= 0 && held(regs[i].id) > 1 && tries < 4; tries++)
+        i = pick_reg(0);                /* rather one I hold once */
     if (i < 0)
         return;
     int id = regs[i].id;
@@ -805,6 +823,9 @@ static void op_rmid_remap(void)
     if (legal(OP_RMID, "IPC_RMID before a remap", r, errno, unpriv ? E(EPERM) : 0) &&
         nremoved < MAXREMOVED)
         removed[nremoved++] = id;
+    struct shmid_ds ds;
+    if (stat_any(id, &ds) == 0 && ds.shm_nattch == 1 && (ds.shm_perm.mode & SHM_DEST))
+        n_ok[OP_RMID_REMAP]++;          /* the case that panicked: the last attachment */
     remap_over(i, id, regs[i].npages, "SHM_REMAP over my attachment of a removed segment");
 }
 
@@ -846,13 +867,21 @@ static void op_dt(void)
 
 static void op_munmap(void)
 {
-    int i = pick_reg(0);
-    if (i < 0)
-        return;
-    uint32_t n = (regs[i].end - regs[i].start) / PG;
-    uint32_t from = below(n), to = from + 1 + below(n - from);
-    uint32_t a = regs[i].start + from * PG, b = regs[i].start + to * PG;
-    if (nregs + unmap_growth(a, b) > MAXREG)
+    uint32_t a, b;
+    if (below(3) == 0) {
+        /* Anywhere in my window: holes, whole attachments, pieces. */
+        a = window() + below(WIN_PAGES) * PG;
+        b = a + (1 + below(8)) * PG;
+    } else {
+        int i = pick_reg(0);
+        if (i < 0)
+            return;
+        uint32_t n = (regs[i].end - regs[i].start) / PG;
+        uint32_t from = below(n), to = from + 1 + below(n - from);
+        a = regs[i].start + from * PG;
+        b = regs[i].start + to * PG;
+    }
+    if (overlaps_ctl(a, b) || nregs + unmap_growth(a, b) > MAXREG)
         return;
     errno = 0;
     int r = munmap((void *)(uintptr_t)a, b - a);
@@ -1035,35 +1064,27 @@ static void op_efault(void)
         return;
     int id = regs[i].id;
     uint64_t want = E(EFAULT) | (unpriv ? E(EACCES) : 0);
-    errno = 0;
-    must_fail("IPC_STAT into kernel space", shmctl(id, IPC_STAT, KADDR), errno, want);
-    errno = 0;
-    must_fail("IPC_STAT into NULL", shmctl(id, IPC_STAT, NULL), errno, want);
-    errno = 0;
-    must_fail("SHM_STAT_ANY into kernel space", shmctl(IDX(id), SHM_STAT_ANY, KADDR), errno,
+    MUST_FAIL("IPC_STAT into kernel space", shmctl(id, IPC_STAT, KADDR), want);
+    MUST_FAIL("IPC_STAT into NULL", shmctl(id, IPC_STAT, NULL), want);
+    MUST_FAIL("SHM_STAT_ANY into kernel space", shmctl(IDX(id), SHM_STAT_ANY, KADDR),
               E(EFAULT));
-    errno = 0;
-    must_fail("IPC_SET from kernel space", shmctl(id, IPC_SET, KADDR), errno, E(EFAULT));
-    errno = 0;
-    must_fail("IPC_INFO into kernel space", shmctl(0, IPC_INFO, KADDR), errno, E(EFAULT));
-    errno = 0;
-    must_fail("SHM_INFO into NULL", shmctl(0, SHM_INFO, NULL), errno, E(EFAULT));
+    MUST_FAIL("IPC_SET from kernel space", shmctl(id, IPC_SET, KADDR), E(EFAULT));
+    MUST_FAIL("IPC_INFO into kernel space", shmctl(0, IPC_INFO, KADDR), E(EFAULT));
+    MUST_FAIL("SHM_INFO into NULL", shmctl(0, SHM_INFO, NULL), E(EFAULT));
     /* A buffer in a read-only attachment: the kernel may not write it. */
     for (int j = 0; j < nregs; j++) {
         if (regs[j].rdonly && !regs[j].isctl) {
             uint32_t va = regs[j].end - PG + ZERO_FROM;
-            errno = 0;
-            must_fail("IPC_STAT into a SHM_RDONLY attachment",
-                      shmctl(id, IPC_STAT, (struct shmid_ds *)(uintptr_t)va), errno, want);
+            MUST_FAIL("IPC_STAT into a SHM_RDONLY attachment",
+                      shmctl(id, IPC_STAT, (struct shmid_ds *)(uintptr_t)va), want);
             break;
         }
     }
     /* A free page of my window. */
     uint32_t a = window() + below(WIN_PAGES) * PG;
     if (!overlaps(a, a + PG)) {
-        errno = 0;
-        must_fail("IPC_STAT into an unmapped page",
-                  shmctl(id, IPC_STAT, (struct shmid_ds *)(uintptr_t)a), errno, want);
+        MUST_FAIL("IPC_STAT into an unmapped page",
+                  shmctl(id, IPC_STAT, (struct shmid_ds *)(uintptr_t)a), want);
     }
     n_ok[OP_EFAULT]++;
 }
@@ -1073,36 +1094,25 @@ static void op_bad(void)
     struct shmid_ds ds;
     int id;
     uint32_t npages;
-    errno = 0;
-    must_fail("shmget size 0", shmget(IPC_PRIVATE, 0, 0600), errno, E(EINVAL));
-    errno = 0;
-    must_fail("shmget size > SHMMAX", shmget(IPC_PRIVATE, 0xFFFFFFFFu, 0600), errno, E(EINVAL));
-    errno = 0;
-    must_fail("shmctl id -1", shmctl(-1, IPC_STAT, &ds), errno, E(EINVAL));
-    errno = 0;
-    must_fail("IPC_INFO id -1", shmctl(-1, IPC_INFO, &ds), errno, E(EINVAL));
-    errno = 0;
-    must_fail("shmat id -1", shmat(-1, NULL, 0) == AT_FAILED ? -1 : 0, errno, E(EINVAL));
-    errno = 0;
-    must_fail("shmdt unaligned", shmdt((void *)(uintptr_t)(window() + 5)), errno, E(EINVAL));
+    MUST_FAIL("shmget size 0", shmget(IPC_PRIVATE, 0, 0600), E(EINVAL));
+    MUST_FAIL("shmget size > SHMMAX", shmget(IPC_PRIVATE, 0xFFFFFFFFu, 0600), E(EINVAL));
+    MUST_FAIL("shmctl id -1", shmctl(-1, IPC_STAT, &ds), E(EINVAL));
+    MUST_FAIL("IPC_INFO id -1", shmctl(-1, IPC_INFO, &ds), E(EINVAL));
+    MUST_FAIL("shmat id -1", shmat(-1, NULL, 0) == AT_FAILED ? -1 : 0, E(EINVAL));
+    MUST_FAIL("shmdt unaligned", shmdt((void *)(uintptr_t)(window() + 5)), E(EINVAL));
     if (pick_id(&id, &npages) == 0) {
-        errno = 0;
-        must_fail("shmctl cmd 99", shmctl(id, 99, &ds), errno, E(EINVAL));
-        errno = 0;
-        must_fail("shmctl cmd -1", shmctl(id, -1, &ds), errno, E(EINVAL));
-        errno = 0;
-        must_fail("shmat NULL with SHM_REMAP", shmat(id, NULL, SHM_REMAP) == AT_FAILED ? -1 : 0,
-                  errno, E(EINVAL));
-        errno = 0;
-        must_fail("shmat unaligned without SHM_RND",
+        MUST_FAIL("shmctl cmd 99", shmctl(id, 99, &ds), E(EINVAL));
+        MUST_FAIL("shmctl cmd -1", shmctl(id, -1, &ds), E(EINVAL));
+        MUST_FAIL("shmat NULL with SHM_REMAP",
+                  shmat(id, NULL, SHM_REMAP) == AT_FAILED ? -1 : 0, E(EINVAL));
+        MUST_FAIL("shmat unaligned without SHM_RND",
                   shmat(id, (void *)(uintptr_t)(window() + 12), 0) == AT_FAILED ? -1 : 0,
-                  errno, E(EINVAL));
-        errno = 0;
-        must_fail("shmat rounding to page 0",
-                  shmat(id, (void *)1, SHM_RND) == AT_FAILED ? -1 : 0, errno, E(EINVAL));
-        errno = 0;
-        must_fail("shmat reaching kernel space",
-                  shmat(id, (void *)0xBFFFF000u, 0) == AT_FAILED ? -1 : 0, errno, E(EINVAL));
+                  E(EINVAL));
+        MUST_FAIL("shmat rounding to page 0",
+                  shmat(id, (void *)1, SHM_RND) == AT_FAILED ? -1 : 0, E(EINVAL));
+        MUST_FAIL("shmat reaching kernel space",
+                  shmat(id, (void *)0xBFFFF000u, 0) == AT_FAILED ? -1 : 0,
+                  E(EINVAL) | (unpriv ? E(EACCES) : 0));
     }
     n_ok[OP_BAD]++;
 }
@@ -1209,7 +1219,7 @@ static void op_fork(void)
             check_vmmap("child, after SHM_REMAP");
             child_done();
         case CH_RDONLY_SEGV:
-            ((volatile uint32_t *)(uintptr_t)va)[me * STRIPE / 4 + 2] = tag;
+            stripe_ptr(va, me)[2] = tag;
             _exit(97);                  /* the write must not succeed */
         }
         _exit(96);
@@ -1305,14 +1315,15 @@ static void verify(void)
                 if (st == SLOT_LIVE || st == SLOT_GONE) {
                     uint32_t want = exp_lookup(o->exp, o->nexp, r->id, page);
                     if (stripe_exact(va, s, r->id, page, want) < 0) {
-                        volatile uint32_t *p = (volatile uint32_t *)(uintptr_t)(va + (uint32_t)s * STRIPE);
+                        volatile uint32_t *p = stripe_ptr(va, s);
                         W_FAIL("verify: id %d page %u at %#x: slot %d's stripe %08x %08x %08x %08x,"
                                " its table says %08x", r->id, page, va, s, p[0], p[1], p[2], p[3],
                                want);
                     }
                 } else if (stripe_sane(va, s, r->id, page) < 0) {
-                    W_FAIL("verify: id %d page %u: stripe of dead slot %d is not of this page",
-                           r->id, page, s);
+                    volatile uint32_t *p = stripe_ptr(va, s);
+                    W_FAIL("verify: id %d page %u: stripe of dead slot %d is not of this page:"
+                           " %08x %08x %08x %08x", r->id, page, s, p[0], p[1], p[2], p[3]);
                 }
             }
             int z = zero_zone(va);
@@ -1736,10 +1747,11 @@ static int random_part(uint32_t seed)
         spawn(nslots, 0);
     int killed_mid = 0, killed_barrier = 0, spawned = 0, ok = 1;
     for (int k = 1; k < FINAL_K && ok; k++) {
+        cphase = k;
         ctl->go = k;
-        if ((k & 1) && below(3) != 0) {
+        int live[MAXSLOT], n = live_slots(live);
+        if ((k & 1) && n > 0 && below(3) != 0) {
             /* SIGKILL a worker in the middle of whatever it does. */
-            int live[MAXSLOT], n = live_slots(live);
             int s = live[below((uint32_t)n)];
             for (uint32_t spin = below(4000); spin; spin--)
                 sched_yield();
@@ -1752,9 +1764,9 @@ static int random_part(uint32_t seed)
         if (!ok)
             break;
         check_world(k);
-        if (!(k & 1) && below(2)) {
+        n = live_slots(live);
+        if (!(k & 1) && n > 0 && below(2)) {
             /* SIGKILL one at the barrier: its attachments must all go. */
-            int live[MAXSLOT], n = live_slots(live);
             int s = live[below((uint32_t)n)];
             printf("# phase %d: SIGKILL slot %d (pid %d) at the barrier\n", k, s,
                    (int)ctl->slot[s].pid);
@@ -1763,7 +1775,6 @@ static int random_part(uint32_t seed)
             check_world(k);
         }
         if (!(k & 1)) {
-            int live[MAXSLOT];
             while (live_slots(live) < NWORK && nslots < MAXSLOT) {
                 spawn(nslots++, k);
                 spawned++;

@@ -1,48 +1,49 @@
 /*
  * shm_torture: a seeded random mixture of every System V shm operation in
- * many processes at once, with the kernel's state checked against a model
- * of it at quiescent points.
+ * many processes at once, with the kernel checked against a model of it
+ * at quiescent points.
  *
  * How it differs from shm_stress: shm_stress runs 5 root workers over a
- * pool of keys with shmget/shmat/shmdt/IPC_RMID/IPC_STAT and fork. Here
- * 10 workers (half of them uid 1000) also use IPC_SET, SHM_LOCK/UNLOCK,
+ * pool of keys with shmget/shmat/shmdt/IPC_RMID/IPC_STAT and fork, and
+ * checks nattch against the attachments they believe they hold. Here 12
+ * workers (odd slots as uid 1000) also use IPC_SET, SHM_LOCK/UNLOCK,
  * IPC_INFO, SHM_INFO, SHM_STAT, SHM_STAT_ANY, SHM_RDONLY, SHM_RND,
- * SHM_REMAP over their own attachments (whole or in part, the same or
- * another segment, removed or not), munmap of parts of attachments,
- * shmdt at addresses that are or are not attach addresses, bad buffers
- * (EFAULT), exec (/bin/true, and this program in helper mode), and the
- * coordinator SIGKILLs workers (mid-phase and at barriers) and starts new
- * ones. Each worker keeps an exact model of its shm regions (pieces
- * included), so every call's result is predicted or checked against the
- * errnos legal for it, and the coordinator compares the model with the
- * kernel at every barrier:
+ * SHM_EXEC, SHM_REMAP over their own attachments (whole or in part, with
+ * the same or another segment, removed or not), munmap of parts of
+ * attachments, shmdt at addresses that are or are not attach addresses,
+ * bad buffers (EFAULT), exec (/bin/true, and this program in helper mode),
+ * and the coordinator SIGKILLs workers (mid-phase, with everything they
+ * started, and at barriers) and starts new ones. Each worker keeps an
+ * exact model of its shm regions (pieces included, as the kernel and
+ * Linux split them), so each call's result is either predicted exactly or
+ * checked against the errnos legal for it in that state; at each barrier
+ * the coordinator compares the model with the kernel:
  *
- *   - every segment (SHM_INFO + a SHM_STAT_ANY scan of every slot): nattch
- *     equals the regions the live workers' models hold; SHM_DEST implies
- *     key 0 and nattch > 0; a keyed segment is found by its key and only
- *     once; no segment nobody made; SHM_INFO's used_ids, shm_tot and
- *     shm_rss agree with the scan and with meminfo;
+ *   - every segment (SHM_INFO, then SHM_STAT_ANY, SHM_STAT and IPC_STAT
+ *     of every slot): nattch equals the regions of it in the live
+ *     workers' models; SHM_DEST implies key 0 and nattch > 0; a keyed
+ *     segment is found by its key and only once; no segment that nobody
+ *     made; SHM_INFO's used_ids, highest index, shm_tot and shm_rss agree
+ *     with the scan and with meminfo;
  *   - every live worker: its VM_SHM regions (agora's vmmap call) are
  *     exactly its model (start, end, shmid, protection);
- *   - the data: each worker slot owns a 16-byte stripe at offset 16*slot
- *     of every page of every segment and publishes the tags it wrote
- *     (directly, through a forked child, or through an exec'd helper).
- *     In the verify phase after each barrier every worker reads every
- *     stripe of every page it maps and compares it with the owner's
- *     table: a tag written through one attachment (in one process) is
- *     read through every other attachment (in every process). The bytes
- *     past the stripes are never written and must stay zero; new
- *     segments read as zero;
+ *   - the data: worker slot s owns a 16-byte stripe at offset 16 * s of
+ *     every page of every segment and publishes the tags it wrote there
+ *     (itself, through a forked child, or through an exec'd helper). In
+ *     the verify phase after each barrier every worker reads every stripe
+ *     of every page it maps and compares it with the owner's table: what
+ *     one process wrote through one attachment is read by every process
+ *     through every attachment. The rest of each page is never written
+ *     and must stay zero; new segments read as zero;
  *   - at the end every worker is gone, nattch is 0 everywhere, every
- *     segment is removed and t_begin's check sees every frame back.
+ *     segment is removed, and t_begin's check sees every frame back.
  *
- * Before the random part, deterministic cases for SHM_REMAP over one's
- * own last attachment of a segment already marked IPC_RMID (a kernel
- * panic, found with this test: the segment was destroyed by the unmap
- * and then attached).
+ * Before the random part, deterministic cases of SHM_REMAP over one's own
+ * last attachment of a segment already marked IPC_RMID (a kernel panic in
+ * shm_frame until shmat held the segment across the remap).
  *
  * The seed is printed; `/tests/shm_torture SEED` reruns one. make test
- * runs the default seed.
+ * runs DEFAULT_SEED.
  */
 #include <agora_shm_test.h>
 #include <signal.h>
@@ -52,10 +53,10 @@
 #include <sys/shm.h>
 
 #define DEFAULT_SEED 1u
-#define NWORK        10                 /* workers at any time */
-#define MAXSLOT      16                 /* worker slots: NWORK + new ones */
-#define NROUNDS      5                  /* random phase + verify phase each */
-#define NOPS         40                 /* random operations per worker per round */
+#define NWORK        12                 /* workers at any time */
+#define MAXSLOT      24                 /* worker slots: NWORK + new ones */
+#define NROUNDS      6                  /* random phase + verify phase each */
+#define NOPS         80                 /* random operations per worker per round */
 #define FINAL_K      (2 * NROUNDS + 1)  /* the phase in which workers leave */
 #define MAXREG       20                 /* model regions per worker (ctl included) */
 #define MAXKNOWN     40                 /* ids a worker knows */
@@ -74,6 +75,7 @@
 #define KADDR        ((void *)0xC0001000u)
 #define IDX(id)      ((id) % 32768)     /* slot index of an id */
 #define E(e)         (1ull << (e))
+#define GONE         (E(EINVAL) | E(EIDRM))    /* an id whose segment may be gone */
 
 static const uint32_t sizes[] = { 100, 4096, 5000, 8192, 12288, 16000 };
 #define NSIZES ((int)(sizeof(sizes) / sizeof(sizes[0])))
@@ -711,7 +713,7 @@ static void op_at_null(void)
     int flags = (rdonly ? SHM_RDONLY : 0) | (below(8) == 0 ? SHM_EXEC : 0);
     errno = 0;
     void *p = shmat(id, NULL, flags);
-    uint64_t ok = (h ? 0 : E(EINVAL)) | (unpriv ? E(EACCES) : 0);
+    uint64_t ok = (h ? 0 : GONE) | (unpriv ? E(EACCES) : 0);
     if (!legal(OP_AT_NULL, "shmat(NULL)", p == AT_FAILED ? -1 : 0, errno, ok))
         return;
     known_add(id, npages);
@@ -752,7 +754,7 @@ static void op_at_fixed(void)
         n_err[OP_AT_FIXED]++;
         return;
     }
-    uint64_t ok = (h ? 0 : E(EINVAL)) | (unpriv ? E(EACCES) : 0);
+    uint64_t ok = (h ? 0 : GONE) | (unpriv ? E(EACCES) : 0);
     if (!legal(OP_AT_FIXED, "shmat(fixed)", p == AT_FAILED ? -1 : 0, err, ok))
         return;
     if ((uint32_t)(uintptr_t)p != a) {
@@ -783,7 +785,7 @@ static int remap_over(int i, int id, uint32_t npages, const char *what)
     errno = 0;
     void *p = shmat(id, (void *)(uintptr_t)pass, flags);
     /* The id and the permission are checked before anything is unmapped. */
-    uint64_t ok = (h ? 0 : E(EINVAL)) | (unpriv ? E(EACCES) : 0);
+    uint64_t ok = (h ? 0 : GONE) | (unpriv ? E(EACCES) : 0);
     if (!legal(OP_AT_REMAP, what, p == AT_FAILED ? -1 : 0, errno, ok))
         return 1;
     if ((uint32_t)(uintptr_t)p != a) {
@@ -926,7 +928,7 @@ static void op_stat(void)
     struct shmid_ds ds;
     errno = 0;
     int r = shm_stat(id, &ds);
-    if (!legal(OP_STAT, "IPC_STAT", r, errno, (h ? 0 : E(EINVAL)) | (unpriv ? E(EACCES) : 0)))
+    if (!legal(OP_STAT, "IPC_STAT", r, errno, (h ? 0 : GONE) | (unpriv ? E(EACCES) : 0)))
         return;
     uint32_t np = (uint32_t)((ds.shm_segsz + PG - 1) / PG);
     unsigned mode = ds.shm_perm.mode;
@@ -963,7 +965,7 @@ static void op_set(void)
     int h = held(id);
     errno = 0;
     int r = shmctl(id, IPC_SET, &ds);
-    legal(OP_SET, "IPC_SET", r, errno, (h ? 0 : E(EINVAL)) | (unpriv ? E(EPERM) : 0));
+    legal(OP_SET, "IPC_SET", r, errno, (h ? 0 : GONE) | (unpriv ? E(EPERM) : 0));
 }
 
 static void op_rmid(void)
@@ -975,7 +977,7 @@ static void op_rmid(void)
     int h = held(id);
     errno = 0;
     int r = shmctl(id, IPC_RMID, NULL);
-    if (!legal(OP_RMID, "IPC_RMID", r, errno, (h ? 0 : E(EINVAL)) | (unpriv ? E(EPERM) : 0)))
+    if (!legal(OP_RMID, "IPC_RMID", r, errno, (h ? 0 : GONE) | (unpriv ? E(EPERM) : 0)))
         return;
     if (nremoved < MAXREMOVED)
         removed[nremoved++] = id;
@@ -1006,7 +1008,7 @@ static void op_lock(void)
     errno = 0;
     int r = shmctl(id, below(2) ? SHM_LOCK : SHM_UNLOCK, NULL);
     legal(OP_LOCK, "SHM_LOCK/SHM_UNLOCK", r, errno,
-          (h ? 0 : E(EINVAL)) | (unpriv ? E(EPERM) : 0));
+          (h ? 0 : GONE) | (unpriv ? E(EPERM) : 0));
 }
 
 static void op_info(void)
@@ -1451,6 +1453,7 @@ static int helper(int argc, char **argv)
 
 static int cfail;
 static int cphase;
+static long t_start;
 static pid_t victims[MAXVICTIM];
 static int nvictims;
 
@@ -1719,9 +1722,9 @@ static void check_world(int k)
             }
         }
     }
-    printf("# phase %d: %d live workers, %d segments (%d attached, %d removed but attached),"
-           " %lu pages, %lu frames\n", k, nlive, nseg, nattached, ndest, si.shm_tot,
-           si.shm_rss);
+    printf("# phase %d at %ld ms: %d live workers, %d segments (%d attached, %d removed but"
+           " attached), %lu pages, %lu frames\n", k, now_ms() - t_start, nlive, nseg, nattached,
+           ndest, si.shm_tot, si.shm_rss);
 }
 
 static int random_part(uint32_t seed)
@@ -1948,7 +1951,7 @@ int main(int argc, char **argv)
     uint32_t seed = argc >= 2 ? (uint32_t)strtoul(argv[1], NULL, 0) : DEFAULT_SEED;
     t_begin("shm_torture");
     printf("# seed %u (rerun with: %s %u)\n", seed, self_path, seed);
-    long t0 = now_ms();
+    long t0 = t_start = now_ms();
     det_remap_removed_last();
     det_remap_removed_part();
     det_remap_other_over_removed();

@@ -9,9 +9,10 @@
  * workers (odd slots as uid 1000) also use IPC_SET, SHM_LOCK/UNLOCK,
  * IPC_INFO, SHM_INFO, SHM_STAT, SHM_STAT_ANY, SHM_RDONLY, SHM_RND,
  * SHM_EXEC, SHM_REMAP over their own attachments (whole or in part, with
- * the same or another segment, removed or not), munmap of parts of
- * attachments, shmdt at addresses that are or are not attach addresses,
- * bad buffers (EFAULT), exec (/bin/true, and this program in helper mode),
+ * the same or another segment, removed or not), munmap and mprotect of
+ * parts of attachments, shmdt at addresses that are or are not attach
+ * addresses, bad buffers (EFAULT), exec (/bin/true, this program in helper
+ * mode, and execs that fail and must leave the attachments in place),
  * and the coordinator SIGKILLs workers (mid-phase, with everything they
  * started, and at barriers) and starts new ones. Each worker keeps an
  * exact model of its shm regions (pieces included, as the kernel and
@@ -58,7 +59,7 @@
 #define NROUNDS      6                  /* random phase + verify phase each */
 #define NOPS         80                 /* random operations per worker per round */
 #define FINAL_K      (2 * NROUNDS + 1)  /* the phase in which workers leave */
-#define MAXREG       20                 /* model regions per worker (ctl included) */
+#define MAXREG       28                 /* model regions per worker (ctl included) */
 #define MAXKNOWN     40                 /* ids a worker knows */
 #define MAXEXP       160                /* tags a worker has written */
 #define MAXREMOVED   32
@@ -89,7 +90,9 @@ struct mreg {                           /* one VM_SHM region (a piece of an atta
     uint32_t start, end;
     uint32_t pgoff;                     /* page of the segment at start */
     uint32_t npages;                    /* pages of the segment */
-    uint8_t rdonly, isctl;
+    uint8_t rdonly;                     /* not writable now (SHM_RDONLY or mprotect) */
+    uint8_t isctl;                      /* the control segment: never touched */
+    uint8_t maxw;                       /* may be made writable (not SHM_RDONLY) */
 };
 
 struct known { int id; uint32_t npages; };
@@ -228,20 +231,20 @@ static int stat_any(int id, struct shmid_ds *ds)
 
 enum {
     OP_CREATE_KEY, OP_GET_KEY, OP_CREATE_PRIV, OP_AT_NULL, OP_AT_FIXED,
-    OP_AT_REMAP, OP_RMID_REMAP, OP_DT, OP_MUNMAP, OP_WRITE, OP_READ,
+    OP_AT_REMAP, OP_RMID_REMAP, OP_DT, OP_MUNMAP, OP_MPROTECT, OP_WRITE, OP_READ,
     OP_STAT, OP_SET, OP_RMID, OP_LOCK, OP_INFO, OP_SHMSTAT, OP_EFAULT,
     OP_BAD, OP_VMMAP, OP_FORK, NOPKINDS
 };
 static const char *const op_name[NOPKINDS] = {
     "create-key", "get-key", "create-private", "at-null", "at-fixed",
-    "at-remap", "rmid+remap", "dt", "munmap", "write", "read",
+    "at-remap", "rmid+remap", "dt", "munmap", "mprotect", "write", "read",
     "stat", "set", "rmid", "lock", "info", "shm-stat", "efault",
     "bad-args", "vmmap", "fork",
 };
 /* Relative frequencies. */
 static const int op_weight[NOPKINDS] = {
     5, 3, 5, 9, 7,
-    6, 4, 7, 3, 10, 5,
+    6, 4, 7, 3, 3, 10, 5,
     4, 3, 4, 2, 2, 3, 2,
     2, 2, 5,
 };
@@ -622,7 +625,7 @@ static void attached(int id, uint32_t npages, uint32_t a, int rdonly, int fresh,
         check_vmmap(what);
         _exit(1);                       /* the model is lost */
     }
-    reg_insert((struct mreg){ id, a, end, 0, npages, (uint8_t)rdonly, 0 });
+    reg_insert((struct mreg){ id, a, end, 0, npages, (uint8_t)rdonly, 0, (uint8_t)!rdonly });
     int i = 0;
     while (regs[i].start != a)
         i++;
@@ -892,6 +895,54 @@ static void op_munmap(void)
     model_unmap(a, b);
 }
 
+/* mprotect of part of one region: the region splits at the bounds (each
+ * piece counts in nattch; agora, like current Linux, never merges shm
+ * pieces back). Write on a SHM_RDONLY attachment is EACCES. Ranges over
+ * several regions are left alone: Linux applies such a call region by
+ * region up to the first error, agora checks first. */
+static void model_split(uint32_t at)
+{
+    for (int i = 0; i < nregs; i++) {
+        if (regs[i].start < at && at < regs[i].end) {
+            struct mreg hi = regs[i];
+            hi.pgoff += (at - hi.start) / PG;
+            hi.start = at;
+            regs[i].end = at;
+            reg_insert(hi);
+            return;
+        }
+    }
+}
+
+static void op_mprotect(void)
+{
+    int i = pick_reg(0);
+    if (i < 0 || nregs + 2 > MAXREG)
+        return;
+    uint32_t n = (regs[i].end - regs[i].start) / PG;
+    uint32_t from = below(n), to = from + 1 + below(n - from);
+    uint32_t a = regs[i].start + from * PG, b = regs[i].start + to * PG;
+    int write = below(2);
+    int maxw = regs[i].maxw;
+    errno = 0;
+    int r = mprotect((void *)(uintptr_t)a, b - a, PROT_READ | (write ? PROT_WRITE : 0));
+    int err = errno;
+    if (write && !maxw) {
+        must_fail("mprotect(PROT_WRITE) of a SHM_RDONLY attachment", r, err, E(EACCES));
+        n_err[OP_MPROTECT]++;
+        if (r == 0)
+            _exit(1);
+        return;
+    }
+    if (!legal(OP_MPROTECT, "mprotect of part of an attachment", r, err, 0))
+        _exit(1);
+    model_split(a);
+    model_split(b);
+    for (int j = 0; j < nregs; j++)
+        if (regs[j].start >= a && regs[j].end <= b)
+            regs[j].rdonly = (uint8_t)!write;
+}
+
 static void op_write(void)
 {
     int i = pick_reg(1);
@@ -1121,7 +1172,10 @@ static void op_bad(void)
 
 /* ---- fork, exec ---- */
 
-enum { CH_WRITE_EXIT, CH_WRITE_DT, CH_EXEC_TRUE, CH_EXEC_SELF, CH_REMAP, CH_RDONLY_SEGV, NCH };
+enum {
+    CH_WRITE_EXIT, CH_WRITE_DT, CH_EXEC_TRUE, CH_EXEC_SELF, CH_REMAP, CH_RDONLY_SEGV,
+    CH_EXEC_FAIL, NCH
+};
 
 __attribute__((noreturn)) static void child_done(void)
 {
@@ -1172,7 +1226,7 @@ static void op_fork(void)
             if (regs[j].rdonly && !regs[j].isctl)
                 i = j;
     }
-    if (i < 0 && mode != CH_EXEC_TRUE)
+    if (i < 0 && mode != CH_EXEC_TRUE && mode != CH_EXEC_FAIL)
         return;
     int id = i >= 0 ? regs[i].id : -1;
     uint32_t k = i >= 0 ? below((regs[i].end - regs[i].start) / PG) : 0;
@@ -1220,6 +1274,22 @@ static void op_fork(void)
                 child_done();
             check_vmmap("child, after SHM_REMAP");
             child_done();
+        case CH_EXEC_FAIL: {
+            /* A failed exec keeps the old address space, attachments and all. */
+            static const char *const bad[] = { "/testdata/not-elf", "/testdata/elf64",
+                                               "/nonexistent" };
+            static const int want[] = { ENOEXEC, ENOEXEC, ENOENT };
+            int b = (int)below(3);
+            errno = 0;
+            int r = execl(bad[b], bad[b], (char *)NULL);
+            if (r != -1 || errno != want[b])
+                W_FAIL("exec %s: %d errno %d, want errno %d", bad[b], r, errno, want[b]);
+            check_vmmap("after a failed exec");
+            for (int j = 0; j < nregs; j++)
+                if (!regs[j].isctl)
+                    check_region(j, "after a failed exec");
+            child_done();
+        }
         case CH_RDONLY_SEGV:
             stripe_ptr(va, me)[2] = tag;
             _exit(97);                  /* the write must not succeed */
@@ -1240,6 +1310,7 @@ static void op_fork(void)
         break;
     case CH_EXEC_TRUE:
     case CH_REMAP:
+    case CH_EXEC_FAIL:
         if (!exited_ok(status))
             W_FAIL("child (mode %d) status %#x", mode, status);
         break;
@@ -1286,6 +1357,7 @@ static void do_op(void)
     case OP_RMID_REMAP: op_rmid_remap(); break;
     case OP_DT: op_dt(); break;
     case OP_MUNMAP: op_munmap(); break;
+    case OP_MPROTECT: op_mprotect(); break;
     case OP_WRITE: op_write(); break;
     case OP_READ: op_read(); break;
     case OP_STAT: op_stat(); break;
@@ -1383,7 +1455,7 @@ __attribute__((noreturn)) static void worker(int s, int start_k)
     unpriv = ctl->slot[s].uid != 0;
     nregs = 0;
     reg_insert((struct mreg){ ctl->ctl_id, ctl->ctl_start, ctl->ctl_end, 0,
-                              (ctl->ctl_end - ctl->ctl_start) / PG, 0, 1 });
+                              (ctl->ctl_end - ctl->ctl_start) / PG, 0, 1, 1 });
     for (int k = start_k + 1;; k++) {
         if (!wait_go(k)) {
             W_FAIL("no release for phase %d", k);
@@ -1473,7 +1545,7 @@ static void spawn(int s, int start_k)
     o->arrived = start_k;
     o->nreg = 1;
     o->reg[0] = (struct mreg){ ctl->ctl_id, ctl->ctl_start, ctl->ctl_end, 0,
-                               (ctl->ctl_end - ctl->ctl_start) / PG, 0, 1 };
+                               (ctl->ctl_end - ctl->ctl_start) / PG, 0, 1, 1 };
     o->state = SLOT_LIVE;
     fflush(stdout);
     pid_t pid = fork();

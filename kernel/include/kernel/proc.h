@@ -79,5 +79,8 @@ struct proc *proc_table(int i);
 /* Credentials */
 bool proc_is_root(const struct proc *p);
 bool proc_in_group(const struct proc *p, gid_t gid);
+/* Replace current's supplementary groups (setgroups, setgroups16): 0,
+ * -EPERM (not root) or -EINVAL (n out of range, a gid of -1). */
+int cred_set_groups(const gid_t *groups, int n);
 
 #endif

@@ -57,6 +57,9 @@ endif
 ifeq ($(OVERFLOW_DEMO),1)
 TEST_ARGS += selftest-overflow
 endif
+ifeq ($(KFREE_DEMO),1)
+TEST_ARGS += selftest-kfree
+endif
 
 .PHONY: all deps run run-uefi test test-host test-qemu bench gdb usb clean
 

@@ -4,8 +4,9 @@
  * (why)"; the host harness counts them with the user-space tests.
  *
  * "fail-demo" adds a test that fails on purpose, "selftest-panic" a
- * deliberate kernel fault and "selftest-overflow" a kernel stack overflow
- * into a guard page: they exist to prove the harness catches them.
+ * deliberate kernel fault, "selftest-kfree" a double kfree and
+ * "selftest-overflow" a kernel stack overflow into a guard page: they
+ * exist to prove the harness catches them.
  */
 #include <kernel/selftest.h>
 #include <kernel/console.h>
@@ -167,6 +168,16 @@ static void test_heap(void)
 #endif
 }
 
+/* Free one block twice: kfree must panic, naming this function. */
+static void __attribute__((noinline)) kfree_twice(void)
+{
+    void *p = kmalloc(32), *keep = kmalloc(32);
+    printk("selftest: deliberate double kfree (selftest-kfree)\n");
+    kfree(p);
+    kfree(p);
+    kfree(keep);                        /* not reached */
+}
+
 /* Recurse until the kernel stack runs into its guard page. */
 static int __attribute__((noinline)) recurse(int depth)
 {
@@ -194,6 +205,8 @@ void selftest_run(void)
         volatile uint32_t *bad = (volatile uint32_t *)(uintptr_t)boot_info.nmmap;
         *bad = 1;                       /* page 0 is never mapped */
     }
+    if (boot_has_arg("selftest-kfree"))
+        kfree_twice();
     if (boot_has_arg("selftest-overflow")) {
         /* The boot stack has no guard page: overflow a real kernel stack. */
         vaddr_t top = kstack_alloc();

@@ -76,6 +76,8 @@ pid_t console_foreground(void) { return foreground; }
 
 void console_input(char c)
 {
+    if (c == '\r')                      /* ICRNL: Enter sends a carriage return */
+        c = '\n';
     if (c == 0x03 || c == 0x1C) {       /* Ctrl-C, Ctrl-\: drop the line, signal */
         console_write(c == 0x03 ? "^C\n" : "^\\\n", 3);
         edit_len = 0;

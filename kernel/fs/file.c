@@ -68,6 +68,7 @@ _Static_assert(NOFILE <= 64, "fd_cloexec has one bit per descriptor");
 #define TIOCGWINSZ 0x5413
 #define TIOCGPGRP 0x540F
 #define TIOCSPGRP 0x5410
+#define TIOCSTI 0x5412
 #define ICANON 0000002
 #define ECHO 0000010
 
@@ -750,8 +751,9 @@ long sys_fcntl64(int fd, uint32_t cmd, uint32_t arg)
 }
 
 /* ioctl(2): just enough terminal for isatty(), programs that ask the window
- * size, and a shell's foreground process group (TCGETS, TIOCGWINSZ,
- * TIOCGPGRP, TIOCSPGRP on the console); else -ENOTTY. */
+ * size, a shell's foreground process group, and typing into the console
+ * (TCGETS, TIOCGWINSZ, TIOCGPGRP, TIOCSPGRP, TIOCSTI on the console); else
+ * -ENOTTY. */
 long sys_ioctl(int fd, uint32_t cmd, uint32_t arg)
 {
     struct file *f = fd_file(fd);
@@ -781,6 +783,18 @@ long sys_ioctl(int fd, uint32_t cmd, uint32_t arg)
         if (pgid <= 0)
             return -EINVAL;
         console_set_foreground(pgid);
+        return 0;
+    }
+    case TIOCSTI: {
+        /* One byte into the console's input, as if typed. Linux allows it
+         * on the caller's controlling terminal or with CAP_SYS_ADMIN;
+         * agora does not track controlling terminals, so root only. */
+        if (!proc_is_root(current))
+            return -EPERM;
+        char c;
+        if (copyin(&c, (const void __user *)(uintptr_t)arg, 1) < 0)
+            return -EFAULT;
+        console_input(c);
         return 0;
     }
     default:

@@ -6,7 +6,9 @@
  * Each row types its input, then reads, each read expecting its bytes
  * (an empty expectation is end of file, read returning 0): a line becomes
  * readable at Enter, backspace erases, Enter may be a carriage return
- * (ICRNL), a short read leaves the rest of the line for the next one.
+ * (ICRNL), a short read leaves the rest of the line for the next one, and
+ * Ctrl-D ends a line without a newline: on an empty line read returns 0
+ * (end of file), which makes the interactive shell leave.
  * After every row's input a marker line is typed, and read back after the
  * row's reads, so a row that goes wrong cannot hang the test or leave
  * bytes behind for the next one (and the echo ends its line in the log).
@@ -51,6 +53,22 @@ static const struct {
     { "a short read leaves the rest of the line", "abcdef\n",
       { { 2, "ab" }, { 3, "cde" }, { 64, "f\n" } } },
     { "one line per read", "one\ntwo\n", { { 64, "one\n" }, { 64, "two\n" } } },
+    /* Ctrl-D (VEOF), as on Linux: it ends the line without a newline of
+     * its own, so on an empty line read returns 0, end of file. */
+    { "Ctrl-D after text gives the text, no newline", "abc\x04", { { 64, "abc" } } },
+    { "Ctrl-D on an empty line is end of file", "\x04", { { 64, "" } } },
+    { "Ctrl-D ends the line: what follows is the next line", "abc\x04" "def\n",
+      { { 64, "abc" }, { 64, "def\n" } } },
+    { "two Ctrl-Ds on an empty line: two ends of file", "\x04\x04",
+      { { 64, "" }, { 64, "" } } },
+    { "Ctrl-D after a line: the line, then end of file", "line\n\x04",
+      { { 64, "line\n" }, { 64, "" } } },
+    { "Ctrl-D after text, then on the empty line", "ab\x04\x04",
+      { { 64, "ab" }, { 64, "" } } },
+    { "a read filled up at a Ctrl-D eats it: no end of file nobody typed",
+      "abcd\x04", { { 2, "ab" }, { 2, "cd" }, { 64, "#sync\n" } } },
+    { "a read of exactly the text before Ctrl-D eats it too", "xyz\x04",
+      { { 3, "xyz" }, { 64, "#sync\n" } } },
 };
 
 /* Type the row's input and a marker line, do the row's reads, then read
@@ -110,6 +128,30 @@ static void tiocsti_rules(void)
     T_OK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "TIOCSTI by a non-root process: EPERM");
 }
 
+/* The interactive shell leaves at end of file: type a command, Ctrl-D and
+ * "exit 7"; sh must run the command and end with its status 0 at the
+ * Ctrl-D, leaving "exit 7" unread (were Ctrl-D ignored, sh would run it). */
+static void sh_exits_on_eof(void)
+{
+    static const char in[] = "echo sh-saw-this\n\x04" "exit 7\n";
+    T_SUCCESS(type(in, sizeof(in) - 1), "type the shell's input");
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(tty, 0);
+        char *argv[] = { "/bin/sh", NULL };
+        execv("/bin/sh", argv);
+        _exit(127);
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    T_OK(WIFEXITED(st), "sh exited");
+    T_EQ(WEXITSTATUS(st), 0, "sh left at the Ctrl-D with the status of its last command");
+    char buf[64];
+    memset(buf, 0, sizeof(buf));
+    ssize_t n = WEXITSTATUS(st) == 0 ? read(tty, buf, sizeof(buf)) : 0;
+    T_OK(n == 7 && memcmp(buf, "exit 7\n", 7) == 0, "the line after the Ctrl-D is still there");
+}
+
 int main(void)
 {
     t_begin("console_input");
@@ -124,6 +166,7 @@ int main(void)
     T_EQ(read(tty, nl, sizeof(nl)), 1, "and it is read back");
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
         run_row(i);
+    sh_exits_on_eof();
     tiocsti_rules();
     close(tty);
     return t_end();

@@ -181,7 +181,10 @@ static int __attribute__((noinline)) recurse(int depth)
 }
 
 /* The clock keeps time while interrupts are off and timer ticks are lost:
- * 50 ms of busy waiting on the PIT must show as 50 ms. */
+ * 50 ms of busy waiting on the PIT must show as at least 50 ms (more when
+ * the host is busy: QEMU's PIT and TSC both follow the host's clock, and a
+ * descheduled QEMU overshoots the wait; a clock ten times too fast would
+ * still fail). */
 static void test_clock_irqs_off(void)
 {
     bool was_on = arch_irq_enabled();
@@ -195,8 +198,8 @@ static void test_clock_irqs_off(void)
         arch_irq_enable();
     printk("selftest: 50 ms of busy waiting with interrupts off: clock %d ms, %u ticks\n",
            (int)ms, (unsigned)ticks);
-    result("clock_irqs_off", waited && ms >= 45 && ms <= 100 && ticks == 0,
-           "the clock did not read 45-100 ms, or ticks came in");
+    result("clock_irqs_off", waited && ms >= 45 && ms < 500 && ticks == 0,
+           "the clock did not read 45-500 ms, or ticks came in");
 }
 
 void selftest_run(void)

@@ -159,11 +159,19 @@ $(B)/root/testdata/elf-%: $(B)/fixtures/elf_layout.o user/fixtures/elf-%.ld
 	@mkdir -p $(dir $@)
 	$(CC) -m32 -nostdlib -static -no-pie -s -Wl,--build-id=none -Wl,-T,user/fixtures/elf-$*.ld -o $@ $<
 
+# Copies of /bin/true with modes git cannot record (it keeps only the x
+# bit), for exec's permission test (user/tests/exec_perm.c).
+MODE_FIXTURES := $(foreach m,0744 0710 0701 0644,$(B)/root/testdata/true-$(m))
+
+$(B)/root/testdata/true-%: $(B)/root/bin/true
+	@mkdir -p $(dir $@)
+	cp $< $@ && chmod $* $@
+
 # The initrd: a USTAR archive of build/root, loaded by GRUB as a module.
 # The test list is recorded so a stale binary of a removed test never runs.
 ROOTFS_FILES := $(shell find rootfs -type f 2>/dev/null)
 
-$(B)/initrd.tar: $(USER_BINS) $(FIXTURE_ELFS) $(ROOTFS_FILES) FORCE
+$(B)/initrd.tar: $(USER_BINS) $(FIXTURE_ELFS) $(MODE_FIXTURES) $(ROOTFS_FILES) FORCE
 	@mkdir -p $(B)/root/etc
 	@cp -r rootfs/. $(B)/root/
 	@printf '%s\n' $(TEST_PROGS) > $(B)/root/etc/tests.new

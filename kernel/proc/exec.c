@@ -224,7 +224,7 @@ static int exec_core(const char *path, struct exec_args *a)
 {
     const uint8_t *data;
     uint32_t size;
-    int err = ramfs_lookup_file(path, &data, &size);
+    int err = fs_lookup_exec(path, &data, &size);
     if (err < 0)
         return err;
     const struct elf_ehdr *eh;

@@ -1,5 +1,5 @@
 /*
- * selftest.c: boot-time tests of the memory manager (command-line word
+ * selftest.c: boot-time tests of the memory manager and the clock (command-line word
  * "selftest"). Each prints "PASS selftest.NAME" or "FAIL selftest.NAME
  * (why)"; the host harness counts them with the user-space tests.
  *
@@ -13,6 +13,9 @@
 #include <kernel/vm.h>
 #include <kernel/kheap.h>
 #include <kernel/boot.h>
+#include <kernel/sched.h>
+#include <kernel/time.h>
+#include <arch/arch.h>
 #include <arch/mmu.h>
 #include <string.h>
 
@@ -191,6 +194,25 @@ static int __attribute__((noinline)) recurse(int depth)
     return recurse(depth + 1) + frame[0];
 }
 
+/* The clock keeps time while interrupts are off and timer ticks are lost:
+ * 50 ms of busy waiting on the PIT must show as 50 ms. */
+static void test_clock_irqs_off(void)
+{
+    bool was_on = arch_irq_enabled();
+    arch_irq_disable();
+    uint64_t ticks0 = sched_ticks();
+    int64_t t0 = time_monotonic_ns();
+    bool waited = arch_delay_ms(50);
+    int64_t ms = (time_monotonic_ns() - t0) / 1000000;
+    uint64_t ticks = sched_ticks() - ticks0;
+    if (was_on)
+        arch_irq_enable();
+    printk("selftest: 50 ms of busy waiting with interrupts off: clock %d ms, %u ticks\n",
+           (int)ms, (unsigned)ticks);
+    result("clock_irqs_off", waited && ms >= 45 && ms <= 100 && ticks == 0,
+           "the clock did not read 45-100 ms, or ticks came in");
+}
+
 void selftest_run(void)
 {
     uint32_t frames_before = pmm_free_frames();
@@ -200,6 +222,7 @@ void selftest_run(void)
     test_paging();
     test_kmap_window();
     test_heap();
+    test_clock_irqs_off();
     result("frames_after_selftests", pmm_free_frames() == frames_before,
            "free frames differ from before the self-tests");
     if (boot_has_arg("fail-demo"))

@@ -123,6 +123,7 @@ static const syscall_fn table[NR_SYSCALLS] = {
     SYS(__NR_shmdt, sys_shmdt),
     SYS(__NR_clock_gettime64, sys_clock_gettime64),
     SYS(__NR_clock_nanosleep_time64, sys_clock_nanosleep64),
+    SYS(__NR_clock_nanosleep, sys_clock_nanosleep),
     SYS(AGORA_NR_meminfo, sys_agora_meminfo),
     SYS(AGORA_NR_vmmap, sys_agora_vmmap),
 };

@@ -22,6 +22,7 @@
 #include <kernel/fs.h>
 #include <kernel/fs_syscalls.h>
 #include <kernel/proc.h>
+#include <kernel/sched.h>
 #include <kernel/uaccess.h>
 #include <kernel/console.h>
 #include <kernel/kheap.h>
@@ -375,12 +376,19 @@ static long console_read_user(char __user *buf, size_t n)
     return copyout_partial(buf, kbuf, (size_t)got);
 }
 
+/* Bytes a console write prints between preemption points: smaller writes
+ * (every line printf makes) reach the screen whole. */
+#define CONSOLE_PREEMPT_BYTES 16384
+
 /* Write through a bounce buffer; pieces never cross a BOUNCE boundary of
- * the user range, so a fault stops at a known count. */
+ * the user range, so a fault stops at a known count. Printing is slow (a
+ * port write per byte), so a long write lets the timer and other processes
+ * in every CONSOLE_PREEMPT_BYTES, and stops early, with the count written
+ * so far, when a signal arrives (Linux's tty write does the same). */
 static long console_write_user(const char __user *buf, size_t n)
 {
     char kbuf[BOUNCE];
-    size_t done = 0;
+    size_t done = 0, since_preempt = 0;
     while (done < n) {
         size_t room = BOUNCE - (((uintptr_t)buf + done) & (BOUNCE - 1));
         size_t chunk = MIN(n - done, room);
@@ -388,6 +396,12 @@ static long console_write_user(const char __user *buf, size_t n)
             break;
         console_write(kbuf, chunk);
         done += chunk;
+        since_preempt += chunk;
+        if (since_preempt >= CONSOLE_PREEMPT_BYTES && done < n) {
+            since_preempt = 0;
+            if (sched_preempt_point())
+                break;
+        }
     }
     return done ? (long)done : -EFAULT;
 }

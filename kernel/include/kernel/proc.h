@@ -32,7 +32,7 @@ struct proc {
     uint32_t ctx_esp;                   /* saved kernel esp while switched out */
     struct trapframe *tf;               /* user registers, at the top of the kstack */
     void *chan;                         /* sleeping on this channel */
-    uint64_t wake_tick;                 /* nanosleep: wake at this tick (0: none) */
+    int64_t wake_ns;                    /* sleep deadline, monotonic ns (0: none) */
     int exit_status;                    /* wait status, Linux encoding */
     unsigned slice;                     /* timer ticks left in this time slice */
 

@@ -76,6 +76,7 @@ long sys_clock_getres(int clk, void __user *ts);
 long sys_gettimeofday(void __user *tv, void __user *tz);
 long sys_nanosleep(const void __user *req, void __user *rem);
 long sys_clock_nanosleep64(int clk, int flags, const void __user *req, void __user *rem);
+long sys_clock_nanosleep(int clk, int flags, const void __user *req, void __user *rem);
 long sys_sched_yield(void);
 long sys_uname(void __user *buf);
 long sys_sysinfo(void __user *info);

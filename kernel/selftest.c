@@ -72,6 +72,20 @@ static void test_pmm_refcount(void)
            "frame freed before its count reached zero, or not after");
 }
 
+/* No frame of a boot module is ever free. The test image loads as many
+ * modules as the kernel keeps, so pmm_init reserves the most ranges it can. */
+static void test_pmm_reserved(void)
+{
+    bool ok = boot_info.nmodules == BOOT_MAX_MODULES;
+    for (int i = 0; i < boot_info.nmodules; i++) {
+        const struct boot_module *m = &boot_info.modules[i];
+        for (paddr_t pa = ALIGN_DOWN(m->start, PAGE_SIZE); pa < m->end; pa += PAGE_SIZE)
+            ok = ok && pmm_refcount(pa) != 0;
+    }
+    result("pmm_reserved", ok, boot_info.nmodules == BOOT_MAX_MODULES ?
+           "a frame of a boot module is free" : "the test image should load BOOT_MAX_MODULES modules");
+}
+
 static void test_paging(void)
 {
     uint32_t before = pmm_free_frames();
@@ -205,6 +219,7 @@ static void test_clock_irqs_off(void)
 void selftest_run(void)
 {
     uint32_t frames_before = pmm_free_frames();
+    test_pmm_reserved();
     test_pmm_refcount();
     test_pmm_all();
     test_paging();

@@ -3,7 +3,8 @@
  * i386 convention: number in eax, arguments in ebx ecx edx esi edi ebp,
  * result (or -errno) back in eax. Numbers agora does not implement give
  * -ENOSYS. The numbers are Linux's (uapi/unistd.h), so Linux i386 programs
- * and agora programs make the same calls.
+ * and agora programs make the same calls. The old calls with 16-bit ids
+ * (getuid 24, getgroups 80, ...) have their own handlers (proc/uid16.c).
  */
 #include <kernel/syscall.h>
 #include <kernel/fs_syscalls.h>
@@ -37,8 +38,8 @@ static const syscall_fn table[NR_SYSCALLS] = {
     SYS(__NR_time, sys_time),
     SYS(__NR_lseek, sys_lseek),
     SYS(__NR_getpid, sys_getpid),
-    SYS(__NR_setuid, sys_setuid),
-    SYS(__NR_getuid, sys_getuid),
+    SYS(__NR_setuid, sys_setuid16),
+    SYS(__NR_getuid, sys_getuid16),
     SYS(__NR_pause, sys_pause),
     SYS(__NR_access, sys_access),
     SYS(__NR_kill, sys_kill),
@@ -48,11 +49,11 @@ static const syscall_fn table[NR_SYSCALLS] = {
     SYS(__NR_mprotect, sys_mprotect),
     SYS(__NR_mmap, sys_old_mmap),
     SYS(__NR_mmap2, sys_mmap2),
-    SYS(__NR_setgid, sys_setgid),
-    SYS(__NR_getgid, sys_getgid),
+    SYS(__NR_setgid, sys_setgid16),
+    SYS(__NR_getgid, sys_getgid16),
     SYS(__NR_signal, sys_signal),
-    SYS(__NR_geteuid, sys_geteuid),
-    SYS(__NR_getegid, sys_getegid),
+    SYS(__NR_geteuid, sys_geteuid16),
+    SYS(__NR_getegid, sys_getegid16),
     SYS(__NR_ioctl, sys_ioctl),
     SYS(__NR_umask, sys_umask),
     SYS(__NR_dup2, sys_dup2),
@@ -62,11 +63,11 @@ static const syscall_fn table[NR_SYSCALLS] = {
     SYS(__NR_getpgid, sys_getpgid),
     SYS(__NR_setsid, sys_setsid),
     SYS(__NR_getsid, sys_getsid),
-    SYS(__NR_setreuid, sys_setreuid),
-    SYS(__NR_setregid, sys_setregid),
+    SYS(__NR_setreuid, sys_setreuid16),
+    SYS(__NR_setregid, sys_setregid16),
     SYS(__NR_gettimeofday, sys_gettimeofday),
-    SYS(__NR_getgroups, sys_getgroups),
-    SYS(__NR_setgroups, sys_setgroups),
+    SYS(__NR_getgroups, sys_getgroups16),
+    SYS(__NR_setgroups, sys_setgroups16),
     SYS(88, sys_reboot),
     SYS(__NR_stat, sys_stat),
     SYS(__NR_lstat, sys_lstat),
@@ -81,10 +82,10 @@ static const syscall_fn table[NR_SYSCALLS] = {
     SYS(__NR_writev, sys_writev),
     SYS(__NR_sched_yield, sys_sched_yield),
     SYS(__NR_nanosleep, sys_nanosleep),
-    SYS(__NR_setresuid, sys_setresuid),
-    SYS(__NR_getresuid, sys_getresuid),
-    SYS(__NR_setresgid, sys_setresgid),
-    SYS(__NR_getresgid, sys_getresgid),
+    SYS(__NR_setresuid, sys_setresuid16),
+    SYS(__NR_getresuid, sys_getresuid16),
+    SYS(__NR_setresgid, sys_setresgid16),
+    SYS(__NR_getresgid, sys_getresgid16),
     SYS(__NR_rt_sigreturn, sys_rt_sigreturn),
     SYS(__NR_rt_sigaction, sys_rt_sigaction),
     SYS(__NR_rt_sigprocmask, sys_rt_sigprocmask),
@@ -123,6 +124,7 @@ static const syscall_fn table[NR_SYSCALLS] = {
     SYS(__NR_shmdt, sys_shmdt),
     SYS(__NR_clock_gettime64, sys_clock_gettime64),
     SYS(__NR_clock_nanosleep_time64, sys_clock_nanosleep64),
+    SYS(__NR_clock_nanosleep, sys_clock_nanosleep),
     SYS(AGORA_NR_meminfo, sys_agora_meminfo),
     SYS(AGORA_NR_vmmap, sys_agora_vmmap),
 };

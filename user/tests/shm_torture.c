@@ -55,9 +55,9 @@
 
 #define DEFAULT_SEED 1u
 #define NWORK        12                 /* workers at any time */
-#define MAXSLOT      24                 /* worker slots: NWORK + new ones */
-#define NROUNDS      6                  /* random phase + verify phase each */
-#define NOPS         80                 /* random operations per worker per round */
+#define MAXSLOT      32                 /* worker slots: NWORK + new ones */
+#define NROUNDS      16                 /* random phase + verify phase each */
+#define NOPS         150                /* random operations per worker per round */
 #define FINAL_K      (2 * NROUNDS + 1)  /* the phase in which workers leave */
 #define MAXREG       28                 /* model regions per worker (ctl included) */
 #define MAXKNOWN     40                 /* ids a worker knows */
@@ -106,6 +106,7 @@ struct slot {
     volatile int pid;
     volatile int state;                 /* set by the coordinator only */
     volatile int arrived;               /* last phase finished */
+    volatile int progress;              /* operations done in this phase */
     volatile int failures;
     int uid;
     int nreg;
@@ -1472,6 +1473,7 @@ __attribute__((noreturn)) static void worker(int s, int start_k)
         if (k & 1) {
             nremoved = 0;
             for (int i = 0; i < NOPS; i++) {
+                ctl->slot[s].progress = i;
                 opno++;
                 do_op();
             }
@@ -1823,12 +1825,17 @@ static int random_part(uint32_t seed)
     int killed_mid = 0, killed_barrier = 0, spawned = 0, ok = 1;
     for (int k = 1; k < FINAL_K && ok; k++) {
         cphase = k;
+        for (int s = 0; s < MAXSLOT; s++)
+            ctl->slot[s].progress = 0;
         ctl->go = k;
         int live[MAXSLOT], n = live_slots(live);
         if ((k & 1) && n > 0 && below(3) != 0) {
             /* SIGKILL a worker in the middle of whatever it does. */
             int s = live[below((uint32_t)n)];
-            for (uint32_t spin = below(4000); spin; spin--)
+            int target = 1 + (int)below(NOPS - 1);
+            long deadline = now_ms() + 60000;
+            while (ctl->slot[s].arrived < k && ctl->slot[s].progress < target &&
+                   now_ms() < deadline)
                 sched_yield();
             printf("# phase %d: SIGKILL slot %d (pid %d) mid-phase\n", k, s,
                    (int)ctl->slot[s].pid);

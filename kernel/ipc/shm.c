@@ -34,13 +34,12 @@
 #include <kernel/kheap.h>
 #include <kernel/uaccess.h>
 #include <kernel/console.h>
+#include <kernel/time.h>
 #include <arch/memlayout.h>
 #include <uapi/errno.h>
 #include <uapi/ipc.h>
 #include <uapi/shm.h>
 #include <string.h>
-
-int64_t time_now_seconds(void);
 
 #define SHM_SEQ_MULTIPLIER 32768        /* Linux's IPCMNI: id = seq * this + slot */
 #define KEY_BUCKETS 4096               /* one per possible segment: short chains */

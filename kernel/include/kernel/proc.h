@@ -34,7 +34,7 @@ struct proc {
     uint32_t ctx_esp;                   /* saved kernel esp while switched out */
     struct trapframe *tf;               /* user registers, at the top of the kstack */
     void *chan;                         /* sleeping on this channel */
-    uint64_t wake_tick;                 /* nanosleep: wake at this tick (0: none) */
+    int64_t wake_ns;                    /* sleep deadline, monotonic ns (0: none) */
     int exit_status;                    /* wait status, Linux encoding */
     unsigned slice;                     /* timer ticks left in this time slice */
 
@@ -90,5 +90,8 @@ int proc_count_user(uid_t ruid);
 /* Credentials */
 bool proc_is_root(const struct proc *p);
 bool proc_in_group(const struct proc *p, gid_t gid);
+/* Replace current's supplementary groups (setgroups, setgroups16): 0,
+ * -EPERM (not root) or -EINVAL (n out of range, a gid of -1). */
+int cred_set_groups(const gid_t *groups, int n);
 
 #endif

@@ -65,6 +65,7 @@ static int do_prlimit(struct proc *p, uint32_t res, const struct rlimit32 *new,
     return 0;
 }
 
+/* ugetrlimit (191): the soft and hard limit of res. 0, -EINVAL, -EFAULT. */
 long sys_getrlimit(uint32_t res, struct rlimit32 __user *rlim)
 {
     struct rlimit32 rl;
@@ -89,6 +90,8 @@ long sys_old_getrlimit(uint32_t res, struct rlimit32 __user *rlim)
     return copyout(rlim, &rl, sizeof(rl)) < 0 ? -EFAULT : 0;
 }
 
+/* setrlimit (75): 0, -EFAULT, -EINVAL (res, soft above hard), -EPERM
+ * (raising the hard limit without root, RLIMIT_NOFILE above NOFILE). */
 long sys_setrlimit(uint32_t res, const struct rlimit32 __user *rlim)
 {
     struct rlimit32 rl;
@@ -120,6 +123,8 @@ static uint64_t to64(uint32_t v)
     return v == RLIM32_INFINITY ? RLIM64_INFINITY_K : v;
 }
 
+/* prlimit64 (340): read (old64) and/or set (new64) a limit of process pid
+ * (0: the caller), in 64 bits. 0, -EFAULT, -ESRCH, -EPERM, -EINVAL. */
 long sys_prlimit64(pid_t pid, uint32_t res, const struct rlimit64_k __user *new64,
                    struct rlimit64_k __user *old64)
 {

@@ -99,14 +99,14 @@ long sys_mmap2(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags, int f
         vaddr_t end;
         if ((err = user_range(addr, size, &end)) < 0)
             return err;
-        if ((err = vm_unmap_range(vs, addr, end)) < 0)
-            return err;
     } else {
         addr = vm_find_hole(vs, size, ALIGN_UP(vs->brk, PAGE_SIZE), SHM_AREA_TOP);
         if (!addr)
             return -ENOMEM;
     }
-    if ((err = vm_region_add(vs, addr, addr + size, prot, VM_ANON, NULL)) < 0)
+    /* -ENOMEM also past the region limit or RLIMIT_AS, before anything
+     * MAP_FIXED would replace is unmapped. */
+    if ((err = vm_map_anon(vs, addr, addr + size, prot)) < 0)
         return err;
     return (long)addr;
 }

@@ -130,10 +130,18 @@ static struct file *fd_file(int fd)
     return current->files[fd];
 }
 
+/* How many descriptors p may hand out: its RLIMIT_NOFILE, at most the
+ * table. Descriptors already open above a lowered limit stay usable. */
+static int fd_limit(const struct proc *p)
+{
+    uint32_t lim = proc_rlimit(p, RLIMIT_NOFILE);
+    return lim < NOFILE ? (int)lim : NOFILE;
+}
+
 /* The lowest free descriptor >= from, or -EMFILE. */
 static int fd_alloc(const struct proc *p, int from)
 {
-    for (int fd = from; fd < NOFILE; fd++)
+    for (int fd = from; fd < fd_limit(p); fd++)
         if (!p->files[fd])
             return fd;
     return -EMFILE;
@@ -739,14 +747,17 @@ long sys_dup(int fd)
     return f ? dup_from(f, 0, false) : -EBADF;
 }
 
-/* dup2(2): newfd (closed first if open), or -EBADF. */
+/* dup2(2): newfd (closed first if open), or -EBADF (also for newfd at or
+ * above RLIMIT_NOFILE, unless it is oldfd itself, as on Linux). */
 long sys_dup2(int oldfd, int newfd)
 {
     struct file *f = fd_file(oldfd);
-    if (!f || newfd < 0 || newfd >= NOFILE)
+    if (!f)
         return -EBADF;
     if (oldfd == newfd)
         return newfd;
+    if (newfd < 0 || newfd >= fd_limit(current))
+        return -EBADF;
     fd_close(current, newfd);
     fd_install(current, newfd, f);
     return newfd;
@@ -763,7 +774,7 @@ long sys_fcntl64(int fd, uint32_t cmd, uint32_t arg)
     switch (cmd) {
     case F_DUPFD:
     case F_DUPFD_CLOEXEC:
-        if (arg >= NOFILE)
+        if (arg >= (uint32_t)fd_limit(current))
             return -EINVAL;
         return dup_from(f, (int)arg, cmd == F_DUPFD_CLOEXEC);
     case F_GETFD:

@@ -46,6 +46,15 @@ long sys_rt_sigsuspend(const uint64_t __user *mask, uint32_t sigsetsize);
 long sys_signal(int sig, uint32_t handler);
 long sys_tgkill(pid_t tgid, pid_t tid, int sig);
 
+/* kernel/proc/rlimit.c */
+struct rlimit32;
+struct rlimit64_k;
+long sys_getrlimit(uint32_t res, struct rlimit32 __user *rlim);
+long sys_old_getrlimit(uint32_t res, struct rlimit32 __user *rlim);
+long sys_setrlimit(uint32_t res, const struct rlimit32 __user *rlim);
+long sys_prlimit64(pid_t pid, uint32_t res, const struct rlimit64_k __user *new64,
+                   struct rlimit64_k __user *old64);
+
 /* kernel/proc/cred.c */
 long sys_getuid(void);
 long sys_geteuid(void);

@@ -57,7 +57,7 @@
 #define NWORK        12                 /* workers at any time */
 #define MAXSLOT      32                 /* worker slots: NWORK + new ones */
 #define NROUNDS      16                 /* random phase + verify phase each */
-#define NOPS         150                /* random operations per worker per round */
+#define NOPS         250                /* random operations per worker per round */
 #define FINAL_K      (2 * NROUNDS + 1)  /* the phase in which workers leave */
 #define MAXREG       28                 /* model regions per worker (ctl included) */
 #define MAXKNOWN     40                 /* ids a worker knows */

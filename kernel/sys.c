@@ -32,12 +32,16 @@ static int clock_now(int clk, int64_t *ns)
 {
     switch (clk) {
     case CLOCK_REALTIME:
-    case CLOCK_REALTIME_COARSE:
         *ns = time_realtime_ns();
+        return 0;
+    case CLOCK_REALTIME_COARSE:
+        *ns = time_realtime_coarse_ns();
+        return 0;
+    case CLOCK_MONOTONIC_COARSE:
+        *ns = time_monotonic_coarse_ns();
         return 0;
     case CLOCK_MONOTONIC:
     case CLOCK_MONOTONIC_RAW:
-    case CLOCK_MONOTONIC_COARSE:
     case CLOCK_BOOTTIME:
     case CLOCK_PROCESS_CPUTIME_ID:
     case CLOCK_THREAD_CPUTIME_ID:
@@ -99,14 +103,14 @@ long sys_mmap2(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags, int f
         vaddr_t end;
         if ((err = user_range(addr, size, &end)) < 0)
             return err;
-        if ((err = vm_unmap_range(vs, addr, end)) < 0)
-            return err;
     } else {
         addr = vm_find_hole(vs, size, ALIGN_UP(vs->brk, PAGE_SIZE), SHM_AREA_TOP);
         if (!addr)
             return -ENOMEM;
     }
-    if ((err = vm_region_add(vs, addr, addr + size, prot, VM_ANON, NULL)) < 0)
+    /* -ENOMEM also past the region limit or RLIMIT_AS, before anything
+     * MAP_FIXED would replace is unmapped. */
+    if ((err = vm_map_anon(vs, addr, addr + size, prot)) < 0)
         return err;
     return (long)addr;
 }
@@ -171,7 +175,9 @@ long sys_clock_getres(int clk, void __user *ts)
     int64_t ns;
     if (clock_now(clk, &ns) < 0)
         return -EINVAL;
-    struct timespec32 t = { 0, NSEC_PER_TICK };
+    /* The coarse clocks move a tick at a time; the others as the counter. */
+    bool coarse = clk == CLOCK_REALTIME_COARSE || clk == CLOCK_MONOTONIC_COARSE;
+    struct timespec32 t = { 0, coarse ? NSEC_PER_TICK : (int32_t)time_resolution_ns() };
     if (ts && copyout(ts, &t, sizeof(t)) < 0)
         return -EFAULT;
     return 0;

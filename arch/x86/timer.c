@@ -29,9 +29,12 @@ static bool pit_oneshot(uint32_t count)
 
 bool arch_delay_ms(unsigned ms)
 {
-    for (unsigned i = 0; i < ms; i++)
-        if (!pit_oneshot(PIT_HZ / 1000))
+    while (ms > 0) {
+        unsigned n = MIN(ms, 50u);      /* one shot counts at most 54.9 ms */
+        if (!pit_oneshot(PIT_HZ / 1000 * n))
             return false;
+        ms -= n;
+    }
     return true;
 }
 

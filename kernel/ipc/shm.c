@@ -328,6 +328,8 @@ long sys_shmat(int shmid, uint32_t shmaddr, int shmflg)
         if (!vm_range_free(vs, addr, addr + size)) {
             if (!(shmflg & SHM_REMAP))
                 goto out;
+            if ((err = vm_may_map(vs, addr, addr + size)) < 0)    /* limits first */
+                goto out;
             if ((err = vm_unmap_range(vs, addr, addr + size)) < 0)
                 goto out;
         }

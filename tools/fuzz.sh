@@ -75,6 +75,10 @@ for seed in $SEEDS; do
     result=$(grep -a -m1 -E '^fuzz: seed [0-9]+ calls' "$log")
     calls=$(echo "$result" | sed -n 's/.* calls \([0-9]*\).*/\1/p')
     children=$(echo "$result" | sed -n 's/.* children \([0-9]*\).*/\1/p')
+    if [ -z "$calls" ]; then            # no summary (a panic or hang): count what was printed
+        calls=$(grep -a '^F ' "$log" | tail -1 | awk '{ print $3 + 1 }')
+        children=$(grep -ac '^fuzz: child [0-9]* seed' "$log")
+    fi
     why=""
     if grep -aq 'PANIC' "$log"; then
         why="kernel panic"

@@ -12,6 +12,12 @@
  * edge of a guard page), unmapped user and kernel addresses, huge sizes,
  * flag bits, live descriptors, shm ids, mapped addresses and pids, paths,
  * and a buffer refilled with such values for calls that take structures.
+ * One step in six picks its arguments by type instead, on shm and the
+ * memory map (shmat with SHM_REMAP over live attachments, IPC_RMID on live
+ * ids, MAP_FIXED, munmap and mprotect around live mappings), so that
+ * stateful sequences come up often. exit, exit_group, execve, sigreturn
+ * and rt_sigreturn, which end the child (or nearly always kill it), are
+ * drawn 8 times less often: they are not left out.
  * With forging on (-s 1, the default) one step in 24 is instead one of:
  * a signal (sent or caught from a fault) whose handler rewrites the saved
  * context (gs fs es ds cs ss, eflags bits, eip, esp, fpstate, mask);
@@ -50,8 +56,9 @@
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/shm.h>
+#include <uapi/mman.h>
 
-#define DEFAULT_CALLS 60000
+#define DEFAULT_CALLS 150000
 #define DEFAULT_SECONDS 90              /* init gives a test 120 s */
 #define DEFAULT_PER_CHILD 2000
 #define STALL_MS 20                     /* no call for this long: poke, then kill */
@@ -457,6 +464,112 @@ static void do_syscall(void)
     note_result(nr, a, ret);
 }
 
+/* A page-multiple size, mostly small. */
+static uint32_t pages(void)
+{
+    uint32_t r = next() % 8;
+    return r < 5 ? 4096 * (1 + next() % 4) : r < 7 ? 4096 * (1 + next() % 64) : arg();
+}
+
+/* A mapped address (or near one), for calls on the memory map. */
+static uint32_t live_addr(void)
+{
+    uint32_t base = naddrs ? pick(addrs, naddrs) : (uint32_t)(uintptr_t)buf;
+    uint32_t r = next() % 8;
+    if (r < 5)
+        return base;
+    if (r < 7)
+        return base + 4096 * (next() % 4) - (next() % 2 ? 4096 : 0);
+    return base + 1 + next() % 4095;
+}
+
+/* A call with typed arguments on shared memory or the memory map, so that
+ * sequences such as attach, IPC_RMID, then shmat SHM_REMAP over the
+ * attachment, or MAP_FIXED over a segment, come up often. */
+static void typed_step(void)
+{
+    static const uint32_t shmat_flags[] = {
+        0, 0, SHM_RDONLY, SHM_RND, SHM_REMAP, SHM_REMAP, SHM_REMAP | SHM_RDONLY,
+        SHM_REMAP | SHM_RND, SHM_EXEC, 0x7fff,
+    };
+    static const uint32_t shmctl_cmds[] = {
+        IPC_RMID, IPC_RMID, IPC_STAT, IPC_SET, IPC_INFO, SHM_INFO, SHM_STAT, SHM_STAT_ANY,
+        SHM_LOCK, SHM_UNLOCK, IPC_STAT | IPC_64, IPC_RMID | IPC_64, 16,
+    };
+    static const uint32_t map_flags[] = {
+        MAP_PRIVATE | MAP_ANONYMOUS, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+        MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, MAP_SHARED | MAP_ANONYMOUS,
+        MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN,
+        MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, MAP_PRIVATE, 0,
+    };
+    uint32_t a[6] = { 0, 0, 0, 0, 0, 0 };
+    int nr;
+    refill();
+    switch (next() % 10) {
+    case 0:
+        nr = __NR_shmget;
+        a[0] = next() % 2 ? IPC_PRIVATE : 0x7a000000u | (next() % 8);
+        a[1] = next() % 4 ? pages() : arg();
+        a[2] = (next() % 2 ? IPC_CREAT : 0) | (next() % 4 ? 0 : IPC_EXCL) |
+               (next() % 2 ? 0600 : 0666) | (next() % 8 ? 0 : next());
+        break;
+    case 1: case 2:
+        nr = __NR_shmat;
+        a[0] = nshmids ? pick(shmids, nshmids) : arg();
+        a[1] = next() % 3 == 0 ? 0 : live_addr();
+        a[2] = PICK(shmat_flags);
+        break;
+    case 3:
+        nr = __NR_shmdt;
+        a[0] = live_addr();
+        break;
+    case 4:
+        nr = __NR_shmctl;
+        a[0] = nshmids ? pick(shmids, nshmids) : next() % 8;
+        a[1] = PICK(shmctl_cmds);
+        a[2] = next() % 4 ? (uint32_t)(uintptr_t)sbuf : arg();
+        break;
+    case 5:
+        nr = __NR_mmap2;
+        a[0] = next() % 3 == 0 ? 0 : live_addr();
+        a[1] = pages();
+        a[2] = next() % 8;
+        a[3] = PICK(map_flags);
+        a[4] = next() % 4 ? (uint32_t)-1 : arg();
+        a[5] = next() % 4 ? 0 : arg();
+        break;
+    case 6:
+        nr = __NR_munmap;
+        a[0] = live_addr();
+        a[1] = pages();
+        break;
+    case 7:
+        nr = __NR_mprotect;
+        a[0] = live_addr();
+        a[1] = pages();
+        a[2] = next() % 8 | (next() % 8 ? 0 : 1u << (next() % 32));
+        break;
+    case 8: {
+        static const uint32_t rw[] = { __NR_read, __NR_write, __NR_readv, __NR_writev,
+                                       __NR_getdents64, __NR_ioctl, __NR_fstat64, __NR__llseek };
+        nr = (int)PICK(rw);
+        a[0] = nfds ? pick(fds, nfds) : next() % 8;
+        a[1] = next() % 2 ? live_addr() : arg();
+        a[2] = next() % 2 ? next() % 8192 : arg();
+        a[3] = arg();
+        break;
+    }
+    default:
+        nr = next() % 2 ? __NR_kill : __NR_brk;
+        a[0] = nr == __NR_kill ? (npids ? pick(pids, npids) : 0) : live_addr() + pages();
+        a[1] = next() % 65;
+        break;
+    }
+    record(nr, a, NULL);
+    long ret = raw6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+    note_result(nr, a, ret);
+}
+
 /* Rewrite the interrupted context in a handler's ucontext. */
 static void forge_context(struct sigcontext_i386 *mc, int sig)
 {
@@ -809,6 +922,8 @@ static void run_steps(void)
             case 4: eflags_step(); break;
             case 5: fpu_step(); break;
             }
+        } else if (next() % 6 == 0) {
+            typed_step();
         } else {
             do_syscall();
         }

@@ -434,7 +434,8 @@ static void note_result(int nr, const uint32_t a[6], long ret)
     case __NR_shmget:
         add(shmids, &nshmids, (uint32_t)ret);
         break;
-    case __NR_shmat: case __NR_mmap: case __NR_mmap2: case __NR_brk: case __NR_mremap:
+    case __NR_shmat: case __NR_mmap: case __NR_mmap2: case __NR_mremap:
+        /* not brk: the break lies just past our own variables */
         add(addrs, &naddrs, (uint32_t)ret);
         break;
     case __NR_fork: case __NR_vfork: case __NR_clone:
@@ -471,10 +472,11 @@ static uint32_t pages(void)
     return r < 5 ? 4096 * (1 + next() % 4) : r < 7 ? 4096 * (1 + next() % 64) : arg();
 }
 
-/* A mapped address (or near one), for calls on the memory map. */
+/* A mapping or attachment of the child's own (or near one), for calls on
+ * the memory map. */
 static uint32_t live_addr(void)
 {
-    uint32_t base = naddrs ? pick(addrs, naddrs) : (uint32_t)(uintptr_t)buf;
+    uint32_t base = naddrs ? pick(addrs, naddrs) : (uint32_t)(uintptr_t)edge;
     uint32_t r = next() % 8;
     if (r < 5)
         return base;
@@ -559,11 +561,13 @@ static void typed_step(void)
         a[3] = arg();
         break;
     }
-    default:
-        nr = next() % 2 ? __NR_kill : __NR_brk;
-        a[0] = nr == __NR_kill ? (npids ? pick(pids, npids) : 0) : live_addr() + pages();
-        a[1] = next() % 65;
+    default: {
+        static const uint32_t handled[] = { SIGUSR1, SIGUSR2, SIGALRM, SIGCHLD, SIGTRAP, 40 };
+        nr = __NR_kill;
+        a[0] = npids ? pick(pids, npids) : 0;
+        a[1] = next() % 4 ? PICK(handled) : next() % 65;
         break;
+    }
     }
     record(nr, a, NULL);
     long ret = raw6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
@@ -949,9 +953,13 @@ static void child_setup_memory(void)
     ropage = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (ropage == MAP_FAILED)
         ropage = (unsigned char *)&arg;
+    /* Mappings of our own, away from our variables: typed steps unmap,
+     * remap and protect around them (buf is in .bss with everything else). */
     add(addrs, &naddrs, (uint32_t)(uintptr_t)edge);
     add(addrs, &naddrs, (uint32_t)(uintptr_t)ropage);
-    add(addrs, &naddrs, (uint32_t)(uintptr_t)buf);
+    void *extra = mmap(NULL, 4 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (extra != MAP_FAILED)
+        add(addrs, &naddrs, (uint32_t)(uintptr_t)extra);
 }
 
 static void child_main(int index, uint32_t seed)
@@ -1028,12 +1036,18 @@ static void child_main(int index, uint32_t seed)
 
 /* ---- the parent ------------------------------------------------------- */
 
-static void *attach_new(int *id, size_t size, int mode)
+/* The ring and the watchdog's orders live at fixed addresses far below the
+ * attach area (where the children's own mappings go and typed steps
+ * unmap and remap) and away from the addresses in the pool. */
+#define RING_ADDR 0x6b000000u
+#define CTL_ADDR  0x6b100000u
+
+static void *attach_new(int *id, size_t size, int mode, uint32_t addr)
 {
     *id = shmget(IPC_PRIVATE, size, IPC_CREAT | mode);
     if (*id < 0)
         return NULL;
-    void *p = shmat(*id, NULL, 0);
+    void *p = shmat(*id, (void *)(uintptr_t)addr, 0);
     if (p == (void *)-1)
         return NULL;
     memset(p, 0, size);
@@ -1211,9 +1225,9 @@ int main(int argc, char **argv)
         return t_end();
     }
     warm_up();
-    ring = attach_new(&ring_id, sizeof(struct ring), 0600);
-    ctl = attach_new(&ctl_id, sizeof(struct control), 0600);
-    void *foreign = attach_new(&foreign_id, 8192, 0666);
+    ring = attach_new(&ring_id, sizeof(struct ring), 0600, RING_ADDR);
+    ctl = attach_new(&ctl_id, sizeof(struct control), 0600, CTL_ADDR);
+    void *foreign = attach_new(&foreign_id, 8192, 0666, 0);
     T_OK(ring && ctl && foreign, "shared segments for the call ring and the watchdog");
     if (!ring || !ctl || !foreign)
         return t_end();

@@ -4,8 +4,8 @@
 #   make run        boot in QEMU (SeaBIOS); serial console in this terminal
 #   make run-uefi   the same under OVMF
 #   make test       host unit tests, then the test ISO under QEMU (BIOS + UEFI)
-#                   (UBSAN=1: the kernel built with -fsanitize=undefined,
-#                   objects in build-ubsan/)
+#                   (MEM=32M: guest memory, default 256M; UBSAN=1: the kernel
+#                   built with -fsanitize=undefined, objects in build-ubsan/)
 #   make bench      deterministic benchmarks (QEMU -icount shift=0)
 #   make gdb        QEMU halted, gdb attached with kernel symbols
 #   make usb        the image to write to a USB stick, and the dd line
@@ -21,6 +21,7 @@ OBJCOPY := $(CROSS)objcopy
 OBJDUMP := $(CROSS)objdump
 AR      := $(CROSS)ar
 HOSTCC  ?= gcc
+MEM     ?= 256M
 
 # UBSAN=1: the kernel built with gcc's undefined-behaviour sanitizer, whose
 # runtime (kernel/ubsan.c) panics with the kind of UB and its source location.
@@ -219,7 +220,7 @@ usb: all
 
 test: deps
 	$(MAKE) WERROR=-Werror $(B)/agora-test.iso
-	B=$(B) tools/test.sh $(B)/agora-test.iso
+	B=$(B) MEM=$(MEM) tools/test.sh $(B)/agora-test.iso
 
 test-host:
 	@mkdir -p $(B)/host

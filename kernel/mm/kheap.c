@@ -155,19 +155,20 @@ void *heap_alloc(struct heap *h, size_t size)
     return NULL;
 }
 
-void heap_free(struct heap *h, void *p)
+bool heap_free(struct heap *h, void *p)
 {
     if (!p)
-        return;
+        return true;
     struct hdr *b = (struct hdr *)p - 1;
     if (b->magic != MAGIC || !bused(b) || *footer(b) != b->size_used) {
         /* A bad pointer or a double free: refuse rather than corrupt. */
-        return;
+        return false;
     }
     h->used -= bsize(b);
     if (h->poison)
         memset(p, KHEAP_POISON, bsize(b) - HDR - FTR);
     release(h, b, true);
+    return true;
 }
 
 int heap_check(struct heap *h)
@@ -201,6 +202,8 @@ int heap_check(struct heap *h)
 
 #include <kernel/pmm.h>
 #include <kernel/vm.h>
+#include <kernel/console.h>
+#include <arch/arch.h>
 #include <arch/memlayout.h>
 #include <uapi/errno.h>
 
@@ -236,8 +239,22 @@ void kheap_init(void)
     heap_init(&kheap, KHEAP_BASE, KHEAP_BASE + KHEAP_MAX, kheap_grow, kheap_shrink, poison);
 }
 
-void *kmalloc(size_t size) { return heap_alloc(&kheap, size); }
-void kfree(void *p) { heap_free(&kheap, p); }
+/* Interrupts are off in kmalloc and kfree (kheap.h): asserted, since
+ * nothing else guards the heap. A double kfree, or kfree of a pointer that
+ * kmalloc did not return, is a kernel bug: it panics (the core refuses it). */
+void *kmalloc(size_t size)
+{
+    assert(!arch_irq_enabled());
+    return heap_alloc(&kheap, size);
+}
+
+void kfree(void *p)
+{
+    assert(!arch_irq_enabled());
+    if (!heap_free(&kheap, p))
+        panic("kfree(%p): a double free, or not a block from kmalloc", p);
+}
+
 size_t kheap_used(void) { return kheap.used; }
 
 void *kzalloc(size_t size)

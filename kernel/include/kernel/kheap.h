@@ -8,10 +8,11 @@
 #include <kernel/types.h>
 
 void kheap_init(void);
-/* 8-byte aligned memory, or NULL when out of memory. Not zeroed. */
+/* 8-byte aligned memory, or NULL when out of memory. Not zeroed. These
+ * three are called with interrupts off (asserted). */
 void *kmalloc(size_t size);
 void *kzalloc(size_t size);
-void kfree(void *p);                    /* NULL is fine */
+void kfree(void *p);                    /* NULL is fine; a double free panics */
 size_t kheap_used(void);                /* bytes in allocated blocks */
 
 /* The allocator core, also built by the host unit tests. */
@@ -31,7 +32,9 @@ void heap_init(struct heap *h, uintptr_t base, uintptr_t max,
                void (*shrink)(struct heap *, uintptr_t, size_t), bool poison);
 int kheap_check(void);
 void *heap_alloc(struct heap *h, size_t size);
-void heap_free(struct heap *h, void *p);
+/* Free p (NULL is fine): false, and nothing done, for a pointer that is not
+ * an allocated block (a double free). */
+bool heap_free(struct heap *h, void *p);
 /* Walk every block and check headers, footers and the free list: 0 if sane. */
 int heap_check(struct heap *h);
 

@@ -76,6 +76,9 @@ endif
 ifeq ($(UBSAN_DEMO),1)
 TEST_ARGS += selftest-ubsan
 endif
+ifeq ($(KFREE_DEMO),1)
+TEST_ARGS += selftest-kfree
+endif
 
 .PHONY: all deps run run-uefi test test-host test-qemu bench gdb usb clean
 
@@ -166,11 +169,34 @@ $(B)/root/tests/%: $(B)/user/tests/%.o $(B)/libc/libc.a $(B)/libc/arch/crt0.o
 	@mkdir -p $(dir $@)
 	$(USER_LINK)
 
+# ---- test fixtures built from source ---------------------------------------
+
+# Executables in layouts the normal link never makes, for exec's loader test
+# (user/tests/exec_layout.c): one freestanding object linked by each linker
+# script user/fixtures/elf-NAME.ld into /testdata/elf-NAME.
+FIXTURE_ELFS := $(patsubst user/fixtures/%.ld,$(B)/root/testdata/%,$(wildcard user/fixtures/elf-*.ld))
+
+$(B)/fixtures/elf_layout.o: user/fixtures/elf_layout.c
+	@mkdir -p $(dir $@)
+	$(CC) $(UCFLAGS) -ffreestanding -c $< -o $@
+
+$(B)/root/testdata/elf-%: $(B)/fixtures/elf_layout.o user/fixtures/elf-%.ld
+	@mkdir -p $(dir $@)
+	$(CC) -m32 -nostdlib -static -no-pie -s -Wl,--build-id=none -Wl,-T,user/fixtures/elf-$*.ld -o $@ $<
+
+# Copies of /bin/true with modes git cannot record (it keeps only the x
+# bit), for exec's permission test (user/tests/exec_perm.c).
+MODE_FIXTURES := $(foreach m,0744 0710 0701 0644,$(B)/root/testdata/true-$(m))
+
+$(B)/root/testdata/true-%: $(B)/root/bin/true
+	@mkdir -p $(dir $@)
+	cp $< $@ && chmod $* $@
+
 # The initrd: a USTAR archive of build/root, loaded by GRUB as a module.
 # The test list is recorded so a stale binary of a removed test never runs.
 ROOTFS_FILES := $(shell find rootfs -type f 2>/dev/null)
 
-$(B)/initrd.tar: $(USER_BINS) $(ROOTFS_FILES) FORCE
+$(B)/initrd.tar: $(USER_BINS) $(FIXTURE_ELFS) $(MODE_FIXTURES) $(ROOTFS_FILES) FORCE
 	@mkdir -p $(B)/root/etc
 	@cp -r rootfs/. $(B)/root/
 	@printf '%s\n' $(TEST_PROGS) > $(B)/root/etc/tests.new
@@ -235,4 +261,4 @@ clean:
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 # Keep objects that pattern chains would delete as intermediate (crt0.o).
-.PRECIOUS: $(B)/%.o $(B)/libc/arch/%.o $(B)/user/%.o $(B)/user/tests/%.o
+.PRECIOUS: $(B)/%.o $(B)/libc/arch/%.o $(B)/user/%.o $(B)/user/tests/%.o $(B)/fixtures/%.o

@@ -12,6 +12,7 @@
 #include <kernel/vm.h>
 #include <kernel/kheap.h>
 #include <kernel/sched.h>
+#include <kernel/time.h>
 #include <kernel/proc.h>
 #include <kernel/fs.h>
 #include <kernel/shm.h>
@@ -20,7 +21,6 @@
 #include <arch/memlayout.h>
 #include <string.h>
 
-void time_init(void);
 
 static void screen_init(void)
 {

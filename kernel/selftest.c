@@ -1,13 +1,13 @@
 /*
- * selftest.c: boot-time tests of the memory manager (command-line word
+ * selftest.c: boot-time tests of the memory manager and the clock (command-line word
  * "selftest"). Each prints "PASS selftest.NAME" or "FAIL selftest.NAME
  * (why)"; the host harness counts them with the user-space tests.
  *
  * "fail-demo" adds a test that fails on purpose, "selftest-panic" a
- * deliberate kernel fault, "selftest-overflow" a kernel stack overflow
- * into a guard page and "selftest-ubsan" a signed integer overflow, which a
- * UBSAN=1 kernel must report with its location: they exist to prove the
- * harness catches them.
+ * deliberate kernel fault, "selftest-kfree" a double kfree,
+ * "selftest-overflow" a kernel stack overflow into a guard page and
+ * "selftest-ubsan" a signed integer overflow, which a UBSAN=1 kernel must
+ * report with its location: they exist to prove the harness catches them.
  */
 #include <kernel/selftest.h>
 #include <kernel/console.h>
@@ -15,6 +15,9 @@
 #include <kernel/vm.h>
 #include <kernel/kheap.h>
 #include <kernel/boot.h>
+#include <kernel/sched.h>
+#include <kernel/time.h>
+#include <arch/arch.h>
 #include <arch/mmu.h>
 #include <string.h>
 
@@ -69,6 +72,20 @@ static void test_pmm_refcount(void)
     pmm_unref(pa);
     result("pmm_refcount", still && pmm_free_frames() == before,
            "frame freed before its count reached zero, or not after");
+}
+
+/* No frame of a boot module is ever free. The test image loads as many
+ * modules as the kernel keeps, so pmm_init reserves the most ranges it can. */
+static void test_pmm_reserved(void)
+{
+    bool ok = boot_info.nmodules == BOOT_MAX_MODULES;
+    for (int i = 0; i < boot_info.nmodules; i++) {
+        const struct boot_module *m = &boot_info.modules[i];
+        for (paddr_t pa = ALIGN_DOWN(m->start, PAGE_SIZE); pa < m->end; pa += PAGE_SIZE)
+            ok = ok && pmm_refcount(pa) != 0;
+    }
+    result("pmm_reserved", ok, boot_info.nmodules == BOOT_MAX_MODULES ?
+           "a frame of a boot module is free" : "the test image should load BOOT_MAX_MODULES modules");
 }
 
 static void test_paging(void)
@@ -169,6 +186,16 @@ static void test_heap(void)
 #endif
 }
 
+/* Free one block twice: kfree must panic, naming this function. */
+static void __attribute__((noinline)) kfree_twice(void)
+{
+    void *p = kmalloc(32), *keep = kmalloc(32);
+    printk("selftest: deliberate double kfree (selftest-kfree)\n");
+    kfree(p);
+    kfree(p);
+    kfree(keep);                        /* not reached */
+}
+
 /* Recurse until the kernel stack runs into its guard page. */
 static int __attribute__((noinline)) recurse(int depth)
 {
@@ -179,14 +206,38 @@ static int __attribute__((noinline)) recurse(int depth)
     return recurse(depth + 1) + frame[0];
 }
 
+/* The clock keeps time while interrupts are off and timer ticks are lost:
+ * 50 ms of busy waiting on the PIT must show as at least 50 ms (more when
+ * the host is busy: QEMU's PIT and TSC both follow the host's clock, and a
+ * descheduled QEMU overshoots the wait; a clock ten times too fast would
+ * still fail). */
+static void test_clock_irqs_off(void)
+{
+    bool was_on = arch_irq_enabled();
+    arch_irq_disable();
+    uint64_t ticks0 = sched_ticks();
+    int64_t t0 = time_monotonic_ns();
+    bool waited = arch_delay_ms(50);
+    int64_t ms = (time_monotonic_ns() - t0) / 1000000;
+    uint64_t ticks = sched_ticks() - ticks0;
+    if (was_on)
+        arch_irq_enable();
+    printk("selftest: 50 ms of busy waiting with interrupts off: clock %d ms, %u ticks\n",
+           (int)ms, (unsigned)ticks);
+    result("clock_irqs_off", waited && ms >= 45 && ms < 500 && ticks == 0,
+           "the clock did not read 45-500 ms, or ticks came in");
+}
+
 void selftest_run(void)
 {
     uint32_t frames_before = pmm_free_frames();
+    test_pmm_reserved();
     test_pmm_refcount();
     test_pmm_all();
     test_paging();
     test_kmap_window();
     test_heap();
+    test_clock_irqs_off();
     result("frames_after_selftests", pmm_free_frames() == frames_before,
            "free frames differ from before the self-tests");
     if (boot_has_arg("fail-demo"))
@@ -196,6 +247,8 @@ void selftest_run(void)
         volatile uint32_t *bad = (volatile uint32_t *)(uintptr_t)boot_info.nmmap;
         *bad = 1;                       /* page 0 is never mapped */
     }
+    if (boot_has_arg("selftest-kfree"))
+        kfree_twice();
     if (boot_has_arg("selftest-overflow")) {
         /* The boot stack has no guard page: overflow a real kernel stack. */
         vaddr_t top = kstack_alloc();

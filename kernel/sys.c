@@ -11,6 +11,7 @@
 #include <kernel/uaccess.h>
 #include <kernel/console.h>
 #include <kernel/boot.h>
+#include <kernel/time.h>
 #include <arch/arch.h>
 #include <arch/memlayout.h>
 #include <uapi/errno.h>
@@ -26,27 +27,13 @@
 
 #define NSEC_PER_TICK (1000000000 / HZ)
 
-static int64_t boot_epoch;              /* RTC seconds at boot */
-
-void time_init(void);
-void time_init(void)
-{
-    boot_epoch = arch_rtc_read();
-}
-
-/* Nanoseconds since boot, at the timer's resolution. */
-static int64_t uptime_ns(void)
-{
-    return (int64_t)sched_ticks() * NSEC_PER_TICK;
-}
-
 /* Current time of clock clk in nanoseconds, or -EINVAL. */
 static int clock_now(int clk, int64_t *ns)
 {
     switch (clk) {
     case CLOCK_REALTIME:
     case CLOCK_REALTIME_COARSE:
-        *ns = boot_epoch * 1000000000ll + uptime_ns();
+        *ns = time_realtime_ns();
         return 0;
     case CLOCK_MONOTONIC:
     case CLOCK_MONOTONIC_RAW:
@@ -54,17 +41,11 @@ static int clock_now(int clk, int64_t *ns)
     case CLOCK_BOOTTIME:
     case CLOCK_PROCESS_CPUTIME_ID:
     case CLOCK_THREAD_CPUTIME_ID:
-        *ns = uptime_ns();
+        *ns = time_monotonic_ns();
         return 0;
     default:
         return -EINVAL;
     }
-}
-
-int64_t time_now_seconds(void);
-int64_t time_now_seconds(void)
-{
-    return boot_epoch + (int64_t)(sched_ticks() / HZ);
 }
 
 long sys_brk(uint32_t addr)
@@ -118,14 +99,14 @@ long sys_mmap2(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags, int f
         vaddr_t end;
         if ((err = user_range(addr, size, &end)) < 0)
             return err;
-        if ((err = vm_unmap_range(vs, addr, end)) < 0)
-            return err;
     } else {
         addr = vm_find_hole(vs, size, ALIGN_UP(vs->brk, PAGE_SIZE), SHM_AREA_TOP);
         if (!addr)
             return -ENOMEM;
     }
-    if ((err = vm_region_add(vs, addr, addr + size, prot, VM_ANON, NULL)) < 0)
+    /* -ENOMEM also past the region limit or RLIMIT_AS, before anything
+     * MAP_FIXED would replace is unmapped. */
+    if ((err = vm_map_anon(vs, addr, addr + size, prot)) < 0)
         return err;
     return (long)addr;
 }
@@ -211,17 +192,35 @@ long sys_gettimeofday(void __user *tv, void __user *tz)
     return 0;
 }
 
-/* Sleep for ns nanoseconds; on a signal, report the time left in *left. */
+/* Sleep for ns nanoseconds (a huge ns sleeps for ever); on a signal,
+ * report the time left in *left. 0 or -EINTR. */
 static int sleep_ns(int64_t ns, int64_t *left)
 {
-    uint64_t start = sched_ticks();
-    uint64_t n = (uint64_t)((ns + NSEC_PER_TICK - 1) / NSEC_PER_TICK);
-    int err = sched_sleep_until(start + n + (ns > 0));    /* at least the full time */
+    int64_t deadline = time_deadline(time_monotonic_ns(), ns);
+    int err = sched_sleep_until(deadline);
     if (err < 0) {
-        int64_t slept = (int64_t)(sched_ticks() - start) * NSEC_PER_TICK;
-        *left = ns > slept ? ns - slept : 0;
+        int64_t now = time_monotonic_ns();
+        *left = deadline > now ? deadline - now : 0;
     }
     return err;
+}
+
+/* A valid timespec's nanoseconds, saturating: tv_sec * 1e9 overflows
+ * int64 past 292 years, and such a sleep is as good as for ever. */
+static int64_t timespec_ns(int64_t sec, int64_t nsec)
+{
+    if (sec > (TIME_NEVER - nsec) / NSEC_PER_SEC)
+        return TIME_NEVER;
+    return sec * NSEC_PER_SEC + nsec;
+}
+
+/* What is left of a sleep, for rem: the seconds clamp to the type's range. */
+static void split_left(int64_t left, int64_t sec_max, int64_t *sec, int64_t *nsec)
+{
+    *sec = left / NSEC_PER_SEC;
+    *nsec = left % NSEC_PER_SEC;
+    if (*sec > sec_max)
+        *sec = sec_max;
 }
 
 long sys_nanosleep(const void __user *req, void __user *rem)
@@ -232,32 +231,65 @@ long sys_nanosleep(const void __user *req, void __user *rem)
     if (t.tv_sec < 0 || t.tv_nsec < 0 || t.tv_nsec >= 1000000000)
         return -EINVAL;
     int64_t left = 0;
-    int err = sleep_ns((int64_t)t.tv_sec * 1000000000 + t.tv_nsec, &left);
+    int err = sleep_ns(timespec_ns(t.tv_sec, t.tv_nsec), &left);
     if (err < 0 && rem) {
-        struct timespec32 r = { (int32_t)(left / 1000000000), (int32_t)(left % 1000000000) };
+        int64_t sec, nsec;
+        split_left(left, 0x7FFFFFFF, &sec, &nsec);
+        struct timespec32 r = { (int32_t)sec, (int32_t)nsec };
         if (copyout(rem, &r, sizeof(r)) < 0)
             return -EFAULT;
     }
     return err;
 }
 
-long sys_clock_nanosleep64(int clk, int flags, const void __user *req, void __user *rem)
+/* clock_nanosleep's body for both timespec widths: sleep on clock clk for
+ * sec/nsec (until then with TIMER_ABSTIME); the time left in *left when a
+ * signal ends a relative sleep. 0, -EINVAL or -EINTR. */
+static int clock_sleep(int clk, int flags, int64_t sec, int64_t nsec, int64_t *left)
 {
-    struct timespec64_k t;
     int64_t now;
     if (clock_now(clk, &now) < 0)
         return -EINVAL;
+    if (sec < 0 || nsec < 0 || nsec >= NSEC_PER_SEC)
+        return -EINVAL;
+    int64_t ns = timespec_ns(sec, nsec);
+    if (flags & TIMER_ABSTIME)
+        ns = ns == TIME_NEVER ? ns : ns > now ? ns - now : 0;
+    return sleep_ns(ns, left);
+}
+
+long sys_clock_nanosleep64(int clk, int flags, const void __user *req, void __user *rem)
+{
+    struct timespec64_k t;
+    int64_t left = 0;
+    if (clock_now(clk, &left) < 0)     /* Linux checks the clock first */
+        return -EINVAL;
     if (copyin(&t, req, sizeof(t)) < 0)
         return -EFAULT;
-    if (t.tv_sec < 0 || t.tv_nsec < 0 || t.tv_nsec >= 1000000000)
-        return -EINVAL;
-    int64_t ns = t.tv_sec * 1000000000 + t.tv_nsec;
-    if (flags & TIMER_ABSTIME)
-        ns = ns > now ? ns - now : 0;
+    int err = clock_sleep(clk, flags, t.tv_sec, t.tv_nsec, &left);
+    if (err == -EINTR && rem && !(flags & TIMER_ABSTIME)) {
+        int64_t sec, nsec;
+        split_left(left, TIME_NEVER, &sec, &nsec);
+        struct timespec64_k r = { sec, nsec };
+        if (copyout(rem, &r, sizeof(r)) < 0)
+            return -EFAULT;
+    }
+    return err;
+}
+
+long sys_clock_nanosleep(int clk, int flags, const void __user *req, void __user *rem)
+{
+    struct timespec32 t;
     int64_t left = 0;
-    int err = sleep_ns(ns, &left);
-    if (err < 0 && rem && !(flags & TIMER_ABSTIME)) {
-        struct timespec64_k r = { left / 1000000000, left % 1000000000 };
+    if (clock_now(clk, &left) < 0)     /* Linux checks the clock first */
+        return -EINVAL;
+    if (copyin(&t, req, sizeof(t)) < 0)
+        return -EFAULT;
+    int err = clock_sleep(clk, flags, t.tv_sec, t.tv_nsec, &left);
+    if (err == -EINTR && rem && !(flags & TIMER_ABSTIME)) {
+        int64_t sec, nsec;
+        split_left(left, 0x7FFFFFFF, &sec, &nsec);
+        struct timespec32 r = { (int32_t)sec, (int32_t)nsec };
         if (copyout(rem, &r, sizeof(r)) < 0)
             return -EFAULT;
     }
@@ -287,7 +319,7 @@ long sys_sysinfo(void __user *info)
 {
     struct linux_sysinfo si;
     memset(&si, 0, sizeof(si));
-    si.uptime = (int32_t)(sched_ticks() / HZ);
+    si.uptime = (int32_t)(time_monotonic_ns() / NSEC_PER_SEC);
     si.totalram = pmm_total_frames();
     si.freeram = pmm_free_frames();
     si.mem_unit = PAGE_SIZE;
@@ -320,6 +352,8 @@ long sys_set_thread_area(void __user *u_info)
     current->tls_limit = d.limit;
     current->tls_flags = (present ? 1 : 0) | ((d.flags & (1u << 4)) ? 2 : 0);
     arch_set_tls(current->tls_base, current->tls_limit, current->tls_flags);
+    /* A selector loaded from the old descriptor may not be loadable now. */
+    arch_sanitize_user_segments(current->tf);
     return 0;
 }
 

@@ -24,6 +24,13 @@ void arch_idle(void)
     __asm__ volatile("sti; hlt; cli" ::: "memory");
 }
 
+/* Let pending interrupts in, then turn them off again (sti takes effect
+ * after the next instruction, so the nop is the window). */
+void arch_irq_window(void)
+{
+    __asm__ volatile("sti; nop; cli" ::: "memory");
+}
+
 void arch_halt(void)
 {
     for (;;)

@@ -76,6 +76,9 @@ alltraps:
     call trap
     addl $4, %esp
 
+    /* The selectors popped here were checked when they were set (see
+     * arch_sanitize_user_segments); if one faults anyway, trap() sees an
+     * eip between trap_return and trap_return_end and blames the process. */
     .globl trap_return
 trap_return:
     popl %gs
@@ -85,6 +88,15 @@ trap_return:
     popal
     addl $8, %esp               /* vector number and error code */
     iret
+    .globl trap_return_end
+trap_return_end:
+
+    /* trap_resume(tf): abandon the kernel stack above tf and return to
+     * user mode with the frame tf (used after a fault in trap_return). */
+    .globl trap_resume
+trap_resume:
+    movl 4(%esp), %esp
+    jmp trap_return
 
     /* The table of entry points, read by idt_init(). */
     .section .rodata

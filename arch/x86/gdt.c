@@ -84,6 +84,42 @@ void gdt_set_tls(uint32_t base, uint32_t limit, int limit_in_pages, int present)
     set_entry(GDT_TLS_INDEX, base, limit, 0xF2, limit_in_pages ? 0xC : 0x4);
 }
 
+/* Access-byte bits of a GDT descriptor. */
+#define DESC_PRESENT  0x80
+#define DESC_DPL3     0x60
+#define DESC_S        0x10              /* code or data (not a system segment) */
+#define DESC_CODE     0x08
+#define DESC_READABLE 0x02              /* for code: readable */
+
+/*
+ * Can ring 0 load sel into ds/es/fs/gs for ring 3 without a fault, and
+ * will ring 3 keep it? Null selectors, and GDT descriptors that are
+ * present, DPL 3, and data or readable code. agora has no LDT.
+ */
+static bool user_selector_ok(uint32_t sel)
+{
+    sel &= 0xFFFF;
+    if ((sel & ~3u) == 0)
+        return true;                    /* null: loads fine, faults on use */
+    if (sel & 4)
+        return false;                   /* TI: an LDT selector */
+    uint32_t index = sel >> 3;
+    if (index >= sizeof(gdt) / sizeof(gdt[0]))
+        return false;
+    uint8_t a = gdt[index].access;
+    if ((a & (DESC_PRESENT | DESC_DPL3 | DESC_S)) != (DESC_PRESENT | DESC_DPL3 | DESC_S))
+        return false;
+    return !(a & DESC_CODE) || (a & DESC_READABLE);
+}
+
+void arch_sanitize_user_segments(struct trapframe *tf)
+{
+    if (!user_selector_ok(tf->ds)) tf->ds = 0;
+    if (!user_selector_ok(tf->es)) tf->es = 0;
+    if (!user_selector_ok(tf->fs)) tf->fs = 0;
+    if (!user_selector_ok(tf->gs)) tf->gs = 0;
+}
+
 /*
  * A double fault usually means the kernel overflowed its stack into the
  * guard page: the CPU could not even push the page-fault frame. Handling it

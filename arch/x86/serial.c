@@ -39,6 +39,6 @@ void serial_irq(void)
 {
     while (inb(COM1 + 5) & 0x01) {
         char c = (char)inb(COM1);
-        console_input(c == '\r' ? '\n' : c);
+        console_input(c);
     }
 }

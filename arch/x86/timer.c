@@ -7,6 +7,53 @@
 
 #define PIT_HZ 1193182
 
+/*
+ * Busy-wait on PIT channel 2, which nothing else uses: gate it on (port
+ * 0x61 bit 0, speaker off), load a one-shot count (mode 0) and poll its
+ * output (port 0x61 bit 5). Works with interrupts off. The poll is bounded,
+ * so a machine without a PIT does not hang: false then.
+ */
+static bool pit_oneshot(uint32_t count)
+{
+    uint8_t old61 = inb(0x61);
+    outb(0x61, (old61 & ~0x02) | 0x01);
+    outb(0x43, 0xB0);                   /* channel 2, lo/hi, mode 0 */
+    outb(0x42, count & 0xFF);
+    outb(0x42, (count >> 8) & 0xFF);
+    uint32_t spins = 0;
+    while (!(inb(0x61) & 0x20) && ++spins < 10000000)
+        ;
+    outb(0x61, old61);
+    return spins < 10000000;
+}
+
+bool arch_delay_ms(unsigned ms)
+{
+    while (ms > 0) {
+        unsigned n = MIN(ms, 50u);      /* one shot counts at most 54.9 ms */
+        if (!pit_oneshot(PIT_HZ / 1000 * n))
+            return false;
+        ms -= n;
+    }
+    return true;
+}
+
+/* The TSC's rate, from the cycles of a 10 ms one-shot; 0 without a TSC. */
+uint64_t arch_tsc_hz(void)
+{
+    uint32_t eax = 1, ebx, ecx, edx;
+    __asm__ volatile("cpuid" : "+a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx));
+    if (!(edx & (1u << 4)))
+        return 0;                       /* no TSC */
+    const uint32_t count = PIT_HZ / 100;
+    uint64_t t0 = arch_read_tsc();
+    bool ok = pit_oneshot(count);
+    uint64_t t1 = arch_read_tsc();
+    if (!ok || t1 <= t0)
+        return 0;
+    return (t1 - t0) * PIT_HZ / count;
+}
+
 void arch_init_timer(unsigned hz)
 {
     uint32_t divisor = PIT_HZ / hz;

@@ -73,6 +73,39 @@ void double_fault_report(uint32_t eip, uint32_t esp, uint32_t ebp)
     arch_halt();
 }
 
+/*
+ * Did the kernel fault in trap_return, while popping the user frame of
+ * current (a data segment selector that cannot be loaded, or iret)? The
+ * CPU pushed the fault's frame just below the esp of the moment, which lies
+ * inside the user frame being popped.
+ */
+static bool fault_returning_to_user(const struct trapframe *tf)
+{
+    uint32_t esp = (uint32_t)&tf->esp;  /* no ring change: esp was not pushed */
+    uint32_t utf = (uint32_t)proc_user_frame();
+    return tf->eip >= (uint32_t)trap_return && tf->eip < (uint32_t)trap_return_end &&
+           utf && esp >= utf && esp <= utf + sizeof(struct trapframe);
+}
+
+/*
+ * The last line of defence behind arch_sanitize_user_segments: the process
+ * gets SIGSEGV with safe selectors, and the kernel stack restarts from its
+ * user frame. Never returns.
+ */
+static void __attribute__((noreturn)) return_fault(struct trapframe *tf)
+{
+    struct trapframe *utf = proc_user_frame();
+    /* The fault's own frame overwrote the selectors already popped. */
+    printk("trap: %s (error code %x) in trap_return: SIGSEGV to the process\n",
+           exception_names[tf->trapno & 31] ? exception_names[tf->trapno & 31] : "exception",
+           tf->err);
+    utf->ds = utf->es = SEG_UDATA;
+    utf->fs = utf->gs = 0;
+    proc_fault_signal(SIGSEGV, 0, SI_KERNEL);
+    proc_return_to_user(utf, false);
+    trap_resume(utf);
+}
+
 static void user_fault(struct trapframe *tf)
 {
     switch (tf->trapno) {
@@ -120,6 +153,8 @@ void trap(struct trapframe *tf)
         syscall_dispatch(tf);
     } else if (trap_from_user(tf)) {
         user_fault(tf);
+    } else if (fault_returning_to_user(tf)) {
+        return_fault(tf);
     } else {
         kernel_fault(tf);
     }

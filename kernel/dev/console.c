@@ -5,8 +5,10 @@
  *
  * Input from the serial port and the keyboard goes through a small line
  * discipline: characters are echoed, backspace erases, and a line becomes
- * readable once Enter is pressed (canonical mode, as a Unix tty). Ctrl-C
- * and Ctrl-\ signal the foreground process group a shell sets (TIOCSPGRP).
+ * readable once Enter is pressed (canonical mode, as a Unix tty). Ctrl-D
+ * (VEOF) hands over the line without a newline: on an empty line, read
+ * returns 0, end of file. Ctrl-C and Ctrl-\ signal the foreground process
+ * group a shell sets (TIOCSPGRP).
  */
 #include <kernel/console.h>
 #include <kernel/fbcon.h>
@@ -57,16 +59,27 @@ void console_write(const char *s, size_t n)
 
 #define LINE_MAX 256
 #define INPUT_BUF 1024
+#define VEOF 0x04                       /* Ctrl-D */
 
+/* Completed lines wait in a ring, each ended by '\n' (which read hands
+ * over) or by VEOF (which read consumes and does not hand over). VEOF is
+ * never data: the discipline always takes it as end of line. */
 static char edit[LINE_MAX];          /* the line being typed */
 static size_t edit_len;
 static char ready[INPUT_BUF];        /* completed lines, a ring */
 static size_t ready_head, ready_tail;
 
-static void push_ready(char c)
+/* Move the typed line and its end into the ring and wake the readers. A
+ * line that does not fit is dropped whole, so every line keeps its end. */
+static void finish_line(char end)
 {
-    if (ready_tail - ready_head < INPUT_BUF)
-        ready[ready_tail++ % INPUT_BUF] = c;
+    if (INPUT_BUF - (ready_tail - ready_head) >= edit_len + 1) {
+        for (size_t i = 0; i < edit_len; i++)
+            ready[ready_tail++ % INPUT_BUF] = edit[i];
+        ready[ready_tail++ % INPUT_BUF] = end;
+    }
+    edit_len = 0;
+    sched_wakeup(&ready_tail);
 }
 
 static pid_t foreground;
@@ -76,6 +89,8 @@ pid_t console_foreground(void) { return foreground; }
 
 void console_input(char c)
 {
+    if (c == '\r')                      /* ICRNL: Enter sends a carriage return */
+        c = '\n';
     if (c == 0x03 || c == 0x1C) {       /* Ctrl-C, Ctrl-\: drop the line, signal */
         console_write(c == 0x03 ? "^C\n" : "^\\\n", 3);
         edit_len = 0;
@@ -90,11 +105,8 @@ void console_input(char c)
         }
         return;
     }
-    if (c == 0x04) {                 /* Ctrl-D: hand over the line as is */
-        for (size_t i = 0; i < edit_len; i++)
-            push_ready(edit[i]);
-        edit_len = 0;
-        sched_wakeup(&ready_tail);
+    if (c == VEOF) {                    /* not echoed, as on Linux */
+        finish_line(VEOF);
         return;
     }
     if (c != '\n' && edit_len >= LINE_MAX - 1)
@@ -104,11 +116,7 @@ void console_input(char c)
         edit[edit_len++] = c;
         return;
     }
-    for (size_t i = 0; i < edit_len; i++)
-        push_ready(edit[i]);
-    push_ready('\n');
-    edit_len = 0;
-    sched_wakeup(&ready_tail);
+    finish_line('\n');
 }
 
 ssize_t console_read(char *buf, size_t n)
@@ -120,9 +128,16 @@ ssize_t console_read(char *buf, size_t n)
     size_t got = 0;
     while (got < n && ready_head != ready_tail) {
         char c = ready[ready_head++ % INPUT_BUF];
+        if (c == VEOF)
+            return (ssize_t)got;        /* 0 on an empty line: end of file */
         buf[got++] = c;
         if (c == '\n')
-            break;
+            return (ssize_t)got;
     }
+    /* The buffer filled up just before a line's VEOF: eat it now, or the
+     * next read would return 0, an end of file nobody typed (Linux's
+     * n_tty does the same). */
+    if (ready_head != ready_tail && ready[ready_head % INPUT_BUF] == VEOF)
+        ready_head++;
     return (ssize_t)got;
 }

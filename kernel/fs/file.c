@@ -22,6 +22,7 @@
 #include <kernel/fs.h>
 #include <kernel/fs_syscalls.h>
 #include <kernel/proc.h>
+#include <kernel/sched.h>
 #include <kernel/uaccess.h>
 #include <kernel/console.h>
 #include <kernel/kheap.h>
@@ -68,6 +69,7 @@ _Static_assert(NOFILE <= 64, "fd_cloexec has one bit per descriptor");
 #define TIOCGWINSZ 0x5413
 #define TIOCGPGRP 0x540F
 #define TIOCSPGRP 0x5410
+#define TIOCSTI 0x5412
 #define ICANON 0000002
 #define ECHO 0000010
 
@@ -128,10 +130,18 @@ static struct file *fd_file(int fd)
     return current->files[fd];
 }
 
+/* How many descriptors p may hand out: its RLIMIT_NOFILE, at most the
+ * table. Descriptors already open above a lowered limit stay usable. */
+static int fd_limit(const struct proc *p)
+{
+    uint32_t lim = proc_rlimit(p, RLIMIT_NOFILE);
+    return lim < NOFILE ? (int)lim : NOFILE;
+}
+
 /* The lowest free descriptor >= from, or -EMFILE. */
 static int fd_alloc(const struct proc *p, int from)
 {
-    for (int fd = from; fd < NOFILE; fd++)
+    for (int fd = from; fd < fd_limit(p); fd++)
         if (!p->files[fd])
             return fd;
     return -EMFILE;
@@ -265,6 +275,23 @@ static int permission(const struct ramfs_inode *ip, const struct proc *p, bool r
     return ((int)bits & mask) == mask ? 0 : -EACCES;
 }
 
+int fs_lookup_exec(const char *path, const uint8_t **data, uint32_t *size)
+{
+    struct ramfs_inode *ip;
+    int err = ramfs_walk(path, &ip, NULL);
+    if (err < 0)
+        return err;
+    /* Linux's may_open refuses a directory; do_open_execat anything else
+     * that is not a regular file (a device may well have an x bit). */
+    if (!ramfs_is_reg(ip))
+        return -EACCES;
+    if ((err = permission(ip, current, false, MAY_EXEC)) < 0)
+        return err;
+    *data = ip->data;
+    *size = ip->size;
+    return 0;
+}
+
 /* Linux's access_ok: the range lies below the kernel and does not wrap. */
 static bool user_range_ok(const void __user *p, size_t n)
 {
@@ -358,12 +385,19 @@ static long console_read_user(char __user *buf, size_t n)
     return copyout_partial(buf, kbuf, (size_t)got);
 }
 
+/* Bytes a console write prints between preemption points: smaller writes
+ * (every line printf makes) reach the screen whole. */
+#define CONSOLE_PREEMPT_BYTES 16384
+
 /* Write through a bounce buffer; pieces never cross a BOUNCE boundary of
- * the user range, so a fault stops at a known count. */
+ * the user range, so a fault stops at a known count. Printing is slow (a
+ * port write per byte), so a long write lets the timer and other processes
+ * in every CONSOLE_PREEMPT_BYTES, and stops early, with the count written
+ * so far, when a signal arrives (Linux's tty write does the same). */
 static long console_write_user(const char __user *buf, size_t n)
 {
     char kbuf[BOUNCE];
-    size_t done = 0;
+    size_t done = 0, since_preempt = 0;
     while (done < n) {
         size_t room = BOUNCE - (((uintptr_t)buf + done) & (BOUNCE - 1));
         size_t chunk = MIN(n - done, room);
@@ -371,6 +405,12 @@ static long console_write_user(const char __user *buf, size_t n)
             break;
         console_write(kbuf, chunk);
         done += chunk;
+        since_preempt += chunk;
+        if (since_preempt >= CONSOLE_PREEMPT_BYTES && done < n) {
+            since_preempt = 0;
+            if (sched_preempt_point())
+                break;
+        }
     }
     return done ? (long)done : -EFAULT;
 }
@@ -707,14 +747,17 @@ long sys_dup(int fd)
     return f ? dup_from(f, 0, false) : -EBADF;
 }
 
-/* dup2(2): newfd (closed first if open), or -EBADF. */
+/* dup2(2): newfd (closed first if open), or -EBADF (also for newfd at or
+ * above RLIMIT_NOFILE, unless it is oldfd itself, as on Linux). */
 long sys_dup2(int oldfd, int newfd)
 {
     struct file *f = fd_file(oldfd);
-    if (!f || newfd < 0 || newfd >= NOFILE)
+    if (!f)
         return -EBADF;
     if (oldfd == newfd)
         return newfd;
+    if (newfd < 0 || newfd >= fd_limit(current))
+        return -EBADF;
     fd_close(current, newfd);
     fd_install(current, newfd, f);
     return newfd;
@@ -731,7 +774,7 @@ long sys_fcntl64(int fd, uint32_t cmd, uint32_t arg)
     switch (cmd) {
     case F_DUPFD:
     case F_DUPFD_CLOEXEC:
-        if (arg >= NOFILE)
+        if (arg >= (uint32_t)fd_limit(current))
             return -EINVAL;
         return dup_from(f, (int)arg, cmd == F_DUPFD_CLOEXEC);
     case F_GETFD:
@@ -750,8 +793,9 @@ long sys_fcntl64(int fd, uint32_t cmd, uint32_t arg)
 }
 
 /* ioctl(2): just enough terminal for isatty(), programs that ask the window
- * size, and a shell's foreground process group (TCGETS, TIOCGWINSZ,
- * TIOCGPGRP, TIOCSPGRP on the console); else -ENOTTY. */
+ * size, a shell's foreground process group, and typing into the console
+ * (TCGETS, TIOCGWINSZ, TIOCGPGRP, TIOCSPGRP, TIOCSTI on the console); else
+ * -ENOTTY. */
 long sys_ioctl(int fd, uint32_t cmd, uint32_t arg)
 {
     struct file *f = fd_file(fd);
@@ -781,6 +825,18 @@ long sys_ioctl(int fd, uint32_t cmd, uint32_t arg)
         if (pgid <= 0)
             return -EINVAL;
         console_set_foreground(pgid);
+        return 0;
+    }
+    case TIOCSTI: {
+        /* One byte into the console's input, as if typed. Linux allows it
+         * on the caller's controlling terminal or with CAP_SYS_ADMIN;
+         * agora does not track controlling terminals, so root only. */
+        if (!proc_is_root(current))
+            return -EPERM;
+        char c;
+        if (copyin(&c, (const void __user *)(uintptr_t)arg, 1) < 0)
+            return -EFAULT;
+        console_input(c);
         return 0;
     }
     default:

@@ -10,8 +10,8 @@
  * archive, /dev/console and /dev/tty are added as character devices: both
  * are the console, and file.c opens them as such.
  *
- * Called by: main.c (ramfs_init), exec (ramfs_lookup_file), file.c (the
- * rest). Nothing here touches user memory or processes, so the host test
+ * Called by: main.c (ramfs_init), file.c (the rest, exec's lookup
+ * included). Nothing here touches user memory or processes, so the host test
  * tests/host/test_ramfs.c builds this file as it is.
  */
 #include <kernel/fs.h>
@@ -191,20 +191,6 @@ int ramfs_walk(const char *path, struct ramfs_inode **ip, struct ramfs_inode **p
     if (path[plen - 1] == '/' && !ramfs_is_dir(cur))
         return -ENOTDIR;
     *ip = cur;
-    return 0;
-}
-
-int ramfs_lookup_file(const char *path, const uint8_t **data, uint32_t *size)
-{
-    struct ramfs_inode *ip;
-    int err = ramfs_walk(path, &ip, NULL);
-    if (err < 0)
-        return err;
-    /* Any x bit will do: the caller checks the bits against its credentials. */
-    if (!ramfs_is_reg(ip) || !(ip->mode & (S_IXUSR | S_IXGRP | S_IXOTH)))
-        return -EACCES;
-    *data = ip->data;
-    *size = ip->size;
     return 0;
 }
 

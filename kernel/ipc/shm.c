@@ -11,7 +11,9 @@
  * attachment. nattch counts the VM_SHM regions that map the segment, and
  * changes only in shm_region_open (shmat, fork) and shm_region_close
  * (shmdt, exit, exec, SHM_REMAP); the last close of a segment marked
- * SHM_DEST destroys it and frees its frames. Every frame of a segment is
+ * SHM_DEST destroys it and frees its frames; a call that may close the
+ * last attachment while still using the segment holds it (seg_hold)
+ * so it survives until the call is done. Every frame of a segment is
  * held once by the segment and once by every page-table entry mapping it,
  * so a frame goes back to the allocator only when nobody can reach it.
  *
@@ -32,13 +34,12 @@
 #include <kernel/kheap.h>
 #include <kernel/uaccess.h>
 #include <kernel/console.h>
+#include <kernel/time.h>
 #include <arch/memlayout.h>
 #include <uapi/errno.h>
 #include <uapi/ipc.h>
 #include <uapi/shm.h>
 #include <string.h>
-
-int64_t time_now_seconds(void);
 
 #define SHM_SEQ_MULTIPLIER 32768        /* Linux's IPCMNI: id = seq * this + slot */
 #define KEY_BUCKETS 4096               /* one per possible segment: short chains */
@@ -55,6 +56,7 @@ struct shm_segment {
     paddr_t *frames;                    /* npages entries, made on first touch */
     uint32_t nframes;                   /* frames allocated so far (rss) */
     uint32_t nattch;
+    uint32_t holds;                     /* calls in progress that use it (see seg_hold) */
     pid_t cpid, lpid;
     int64_t atime, dtime, ctime;
     struct shm_segment *hash_next;      /* key chain; not hashed when private */
@@ -142,7 +144,7 @@ static int check_owner(const struct shm_segment *seg)
 
 static void destroy(struct shm_segment *seg)
 {
-    assert(seg->nattch == 0);
+    assert(seg->nattch == 0 && seg->holds == 0);
     if (seg->key != IPC_PRIVATE)
         unhash_key(seg);
     slots[seg->slot] = NULL;
@@ -158,6 +160,31 @@ static void destroy(struct shm_segment *seg)
     kfree(seg);
 }
 
+/* Destroy seg if it is marked SHM_DEST and nothing uses it any more. */
+static void destroy_if_unused(struct shm_segment *seg)
+{
+    if (seg->nattch == 0 && seg->holds == 0 && (seg->mode & SHM_DEST))
+        destroy(seg);
+}
+
+/*
+ * Keep seg alive across a call that may close its last attachment (shmat
+ * with SHM_REMAP over the caller's own attachment of a removed segment).
+ * Linux counts an extra attachment for the same purpose; a separate count
+ * keeps nattch to the attachments themselves. Pair with seg_release.
+ */
+static void seg_hold(struct shm_segment *seg)
+{
+    seg->holds++;
+}
+
+static void seg_release(struct shm_segment *seg)
+{
+    assert(seg->holds > 0);
+    seg->holds--;
+    destroy_if_unused(seg);
+}
+
 void shm_region_open(struct shm_segment *seg)
 {
     seg->nattch++;
@@ -171,8 +198,7 @@ void shm_region_close(struct shm_segment *seg)
     seg->nattch--;
     seg->dtime = time_now_seconds();
     seg->lpid = current->pid;
-    if (seg->nattch == 0 && (seg->mode & SHM_DEST))
-        destroy(seg);
+    destroy_if_unused(seg);
 }
 
 paddr_t shm_frame(struct shm_segment *seg, uint32_t idx)
@@ -294,28 +320,36 @@ long sys_shmat(int shmid, uint32_t shmaddr, int shmflg)
 
     struct vm_space *vs = current->vm;
     uint32_t size = seg->npages << PAGE_SHIFT;
+    seg_hold(seg);
     if (addr) {
+        err = -EINVAL;
         if (addr + size < addr || addr + size > USER_TOP || addr < USER_BASE)
-            return -EINVAL;
+            goto out;
         if (!vm_range_free(vs, addr, addr + size)) {
             if (!(shmflg & SHM_REMAP))
-                return -EINVAL;
+                goto out;
+            if ((err = vm_may_map(vs, addr, addr + size)) < 0)    /* limits first */
+                goto out;
             if ((err = vm_unmap_range(vs, addr, addr + size)) < 0)
-                return err;
+                goto out;
         }
     } else {
         addr = vm_find_hole(vs, size, ALIGN_UP(vs->brk, PAGE_SIZE), SHM_AREA_TOP);
+        err = -ENOMEM;
         if (!addr)
-            return -ENOMEM;
+            goto out;
     }
     struct vm_region *r;
     if ((err = vm_region_add(vs, addr, addr + size, prot, VM_SHM, &r)) < 0)
-        return err;
+        goto out;
     r->seg = seg;
     r->seg_pgoff = 0;
     r->maxprot = prot | VM_EXEC;        /* mprotect may not add write to SHM_RDONLY */
     shm_region_open(seg);
-    return (long)addr;
+    err = 0;
+out:
+    seg_release(seg);                   /* the remap may have closed the last attachment */
+    return err < 0 ? err : (long)addr;
 }
 
 long sys_shmdt(uint32_t shmaddr)
@@ -447,17 +481,14 @@ static long shmctl_rmid(int shmid)
     int err = check_owner(seg);
     if (err < 0)
         return err;
-    if (seg->nattch == 0) {
-        destroy(seg);
-        return 0;
-    }
-    /* Attached: mark it, and take its key away so nobody finds it again.
-     * The id keeps working until the last detach destroys it. */
+    /* Mark it, and take its key away so nobody finds it again. If it is
+     * attached, the id keeps working until the last detach destroys it. */
     seg->mode |= SHM_DEST;
     if (seg->key != IPC_PRIVATE) {
         unhash_key(seg);
         seg->key = IPC_PRIVATE;
     }
+    destroy_if_unused(seg);
     return 0;
 }
 

@@ -4,6 +4,9 @@
  * merges with free neighbours in O(1); free blocks sit on a doubly linked
  * list searched first-fit. The arena grows at its top when no block fits.
  * Freed memory is poisoned (0x6B) in debug builds so use-after-free shows.
+ * heap_free checks the pointer it is given and says what is wrong with it
+ * (a double free, a pointer that is no heap block, a damaged footer);
+ * kfree panics on any of them, naming its caller: that is a kernel bug.
  *
  *   | hdr: size|used, magic | payload ...              | ftr: size|used |
  *   a free block keeps its list links in the first 8 payload bytes.
@@ -15,6 +18,7 @@
 #define FTR 4u
 #define USED 1u
 #define MAGIC 0xA6081A5u
+#define DEAD 0xDEADB10Cu                /* header of a block merged into another */
 
 struct hdr {
     uint32_t size_used;                 /* block size (multiple of 8) | USED */
@@ -79,11 +83,14 @@ void heap_init(struct heap *h, uintptr_t base, uintptr_t max,
 static void release(struct heap *h, struct hdr *b, bool trim)
 {
     uint32_t size = bsize(b);
+    /* A header swallowed by a merge is marked DEAD, so that a second free
+     * of it is recognised instead of passing for a live block. */
     if ((uintptr_t)b + size < h->top) {
         struct hdr *next = (struct hdr *)((char *)b + size);
         if (!bused(next)) {
             list_remove(h, next);
             size += bsize(next);
+            next->magic = DEAD;
         }
     }
     if ((uintptr_t)b > h->base) {
@@ -92,6 +99,7 @@ static void release(struct heap *h, struct hdr *b, bool trim)
             struct hdr *prev = (struct hdr *)((char *)b - (prev_tag & ~7u));
             list_remove(h, prev);
             size += bsize(prev);
+            b->magic = DEAD;
             b = prev;
         }
     }
@@ -155,20 +163,39 @@ void *heap_alloc(struct heap *h, size_t size)
     return NULL;
 }
 
-bool heap_free(struct heap *h, void *p)
+int heap_free(struct heap *h, void *p)
 {
     if (!p)
-        return true;
+        return HEAP_OK;
+    uintptr_t a = (uintptr_t)p;
+    if ((a & 7) || a < h->base + HDR || a >= h->top)
+        return HEAP_NOT_BLOCK;
     struct hdr *b = (struct hdr *)p - 1;
-    if (b->magic != MAGIC || !bused(b) || *footer(b) != b->size_used) {
-        /* A bad pointer or a double free: refuse rather than corrupt. */
-        return false;
-    }
+    if (b->magic == DEAD)
+        return HEAP_DOUBLE_FREE;
+    if (b->magic != MAGIC)
+        return HEAP_NOT_BLOCK;
+    if (!bused(b))
+        return HEAP_DOUBLE_FREE;
+    if (bsize(b) < MIN_BLOCK || bsize(b) > h->top - (uintptr_t)b ||
+        *footer(b) != b->size_used)
+        return HEAP_OVERRUN;
     h->used -= bsize(b);
     if (h->poison)
         memset(p, KHEAP_POISON, bsize(b) - HDR - FTR);
     release(h, b, true);
-    return true;
+    return HEAP_OK;
+}
+
+const char *heap_fault_name(int fault)
+{
+    switch (fault) {
+    case HEAP_OK: return "no fault";
+    case HEAP_DOUBLE_FREE: return "double free";
+    case HEAP_NOT_BLOCK: return "not a heap block (a foreign pointer, or freed and given back)";
+    case HEAP_OVERRUN: return "block overrun (its footer is damaged)";
+    default: return "unknown fault";
+    }
 }
 
 int heap_check(struct heap *h)
@@ -203,6 +230,7 @@ int heap_check(struct heap *h)
 #include <kernel/pmm.h>
 #include <kernel/vm.h>
 #include <kernel/console.h>
+#include <kernel/ksyms.h>
 #include <arch/arch.h>
 #include <arch/memlayout.h>
 #include <uapi/errno.h>
@@ -240,19 +268,28 @@ void kheap_init(void)
 }
 
 /* Interrupts are off in kmalloc and kfree (kheap.h): asserted, since
- * nothing else guards the heap. A double kfree, or kfree of a pointer that
- * kmalloc did not return, is a kernel bug: it panics (the core refuses it). */
+ * nothing else guards the heap. */
 void *kmalloc(size_t size)
 {
     assert(!arch_irq_enabled());
     return heap_alloc(&kheap, size);
 }
 
+/* A bad kfree is a kernel bug: stop, naming the caller (as xv6 does). */
+static void __attribute__((noreturn)) bad_free(void *p, int fault, uint32_t ret)
+{
+    uint32_t off = 0;
+    const char *caller = ksym_lookup(ret - 1, &off);   /* inside the call */
+    panic("kfree(%p): %s, called from %s+0x%x", p, heap_fault_name(fault),
+          caller ? caller : "?", off);
+}
+
 void kfree(void *p)
 {
     assert(!arch_irq_enabled());
-    if (!heap_free(&kheap, p))
-        panic("kfree(%p): a double free, or not a block from kmalloc", p);
+    int fault = heap_free(&kheap, p);
+    if (fault != HEAP_OK)
+        bad_free(p, fault, (uint32_t)(uintptr_t)__builtin_return_address(0));
 }
 
 size_t kheap_used(void) { return kheap.used; }

@@ -91,21 +91,34 @@ static bool overlaps(uint64_t a0, uint64_t a1, const struct range *r, int n)
     return false;
 }
 
+/*
+ * The ranges no allocation may touch, one slot each: the source of every
+ * range has its own index, so the table cannot overflow. An unused slot
+ * (no framebuffer, fewer modules) stays [0, 0), which overlaps nothing.
+ */
+enum {
+    RES_LOW,                            /* BIOS, VGA, real-mode data: the first MiB */
+    RES_KERNEL,                         /* the kernel image */
+    RES_MBI,                            /* GRUB's information, until bootinfo copied it */
+    RES_FB,                             /* the framebuffer, if it lies in RAM */
+    RES_TABLE,                          /* the frame table, once placed */
+    RES_MODULES,                        /* then one per boot module */
+    NRESERVED = RES_MODULES + BOOT_MAX_MODULES
+};
+
 void pmm_init(const struct boot_info *bi)
 {
-    /* Ranges no allocation may touch. */
-    struct range reserved[BOOT_MAX_MODULES + 4];
-    int nres = 0;
-    reserved[nres++] = (struct range){ 0, 0x100000 };   /* BIOS, VGA, real-mode data */
-    reserved[nres++] = (struct range){ (uintptr_t)__kernel_start_pa,
-                                       V2P(__kernel_end) };
-    reserved[nres++] = (struct range){ bi->mbi_start, ALIGN_UP(bi->mbi_end, PAGE_SIZE) };
-    for (int i = 0; i < bi->nmodules; i++)
-        reserved[nres++] = (struct range){ bi->modules[i].start,
-                                           ALIGN_UP(bi->modules[i].end, PAGE_SIZE) };
+    struct range reserved[NRESERVED] = { 0 };
+    reserved[RES_LOW] = (struct range){ 0, 0x100000 };
+    reserved[RES_KERNEL] = (struct range){ (uintptr_t)__kernel_start_pa, V2P(__kernel_end) };
+    reserved[RES_MBI] = (struct range){ bi->mbi_start, ALIGN_UP(bi->mbi_end, PAGE_SIZE) };
     if (bi->has_fb)
-        reserved[nres++] = (struct range){ bi->fb.pa,
+        reserved[RES_FB] = (struct range){ bi->fb.pa,
                                            bi->fb.pa + (uint64_t)bi->fb.pitch * bi->fb.height };
+    assert(bi->nmodules <= BOOT_MAX_MODULES);
+    for (int i = 0; i < bi->nmodules; i++)
+        reserved[RES_MODULES + i] = (struct range){ bi->modules[i].start,
+                                                    ALIGN_UP(bi->modules[i].end, PAGE_SIZE) };
 
     /* How far does usable RAM go, and what lies beyond our reach? */
     uint64_t top = 0, ignored = 0;
@@ -134,7 +147,7 @@ void pmm_init(const struct boot_info *bi)
             continue;
         for (uint64_t a = ALIGN_UP(m->base, PAGE_SIZE); a + table_size <= m->base + m->len &&
              a + table_size <= 0x10000000; a += PAGE_SIZE) {
-            if (!overlaps(a, a + table_size, reserved, nres)) {
+            if (!overlaps(a, a + table_size, reserved, NRESERVED)) {
                 table_pa = a;
                 break;
             }
@@ -142,7 +155,7 @@ void pmm_init(const struct boot_info *bi)
     }
     if (!table_pa)
         panic("pmm: no room for the frame table (%u frames)", nframes);
-    reserved[nres++] = (struct range){ table_pa, table_pa + table_size };
+    reserved[RES_TABLE] = (struct range){ table_pa, table_pa + table_size };
 
     pmm_core_init(&pmm, P2V(table_pa), nframes, direct_limit >> PAGE_SHIFT);
     uint32_t nhigh = 0;
@@ -156,7 +169,7 @@ void pmm_init(const struct boot_info *bi)
         uint64_t end = ALIGN_DOWN(MIN(m->base + m->len, (uint64_t)nframes << PAGE_SHIFT), PAGE_SIZE);
         for (uint64_t a = end; a > start; a -= PAGE_SIZE) {
             uint64_t f = a - PAGE_SIZE;
-            if (!overlaps(f, f + PAGE_SIZE, reserved, nres)) {
+            if (!overlaps(f, f + PAGE_SIZE, reserved, NRESERVED)) {
                 pmm_core_add_free(&pmm, (uint32_t)(f >> PAGE_SHIFT));
                 nhigh += f >= direct_limit;
             }

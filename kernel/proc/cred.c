@@ -4,6 +4,7 @@
  * Linux's): root (euid 0) may set any id; anyone else may only set an id to
  * one of its current real, effective or saved ids, else -EPERM.
  * Permission checks elsewhere (shm, kill) use the effective ids.
+ * Linux i386's old 16-bit forms of these calls are in uid16.c.
  */
 #include <kernel/syscall.h>
 #include <kernel/proc.h>
@@ -147,6 +148,24 @@ long sys_getgroups(int size, gid_t __user *list)
     return current->ngroups;
 }
 
+/* setgroups(2) and setgroups16: replace current's supplementary groups with
+ * groups[0..n). -EPERM unless root, -EINVAL for n out of range or a gid of
+ * -1 (Linux's "invalid id"). The caller has copied the list in already. */
+int cred_set_groups(const gid_t *groups, int n)
+{
+    if (!proc_is_root(current))
+        return -EPERM;
+    if (n < 0 || n > NGROUPS_MAX)
+        return -EINVAL;
+    for (int i = 0; i < n; i++)
+        if (groups[i] == KEEP)
+            return -EINVAL;
+    for (int i = 0; i < n; i++)
+        current->groups[i] = groups[i];
+    current->ngroups = n;
+    return 0;
+}
+
 long sys_setgroups(int size, const gid_t __user *list)
 {
     if (!proc_is_root(current))
@@ -156,8 +175,5 @@ long sys_setgroups(int size, const gid_t __user *list)
     gid_t groups[NGROUPS_MAX];
     if (size && copyin(groups, list, size * sizeof(gid_t)) < 0)
         return -EFAULT;
-    for (int i = 0; i < size; i++)
-        current->groups[i] = groups[i];
-    current->ngroups = size;
-    return 0;
+    return cred_set_groups(groups, size);
 }

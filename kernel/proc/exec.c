@@ -65,6 +65,40 @@ static int args_add(struct exec_args *a, const char *s, uint32_t n)
     return 0;
 }
 
+/*
+ * Segments and pages. A loadable segment covers the pages from the one
+ * holding p_vaddr to the one holding its last byte. A page covered by
+ * several segments (the last text page that the data starts in, or
+ * segments that overlap) gets the union of their protections; every other
+ * page gets exactly its own segment's, so text pages shared with nothing
+ * stay read-only. Linux maps each segment over the last (MAP_FIXED), so
+ * there a shared page gets the later segment's protection instead; agora
+ * copies the bytes, and a page holding bytes of a text and of a data
+ * segment must let both be used. Segments may come in any order and may
+ * overlap, as on Linux: the file bytes are copied in program-header order,
+ * so where two segments give bytes for one address the later one's win,
+ * and memory no file byte lands on reads zero.
+ */
+static bool is_load(const struct elf_phdr *ph)
+{
+    return ph->type == PT_LOAD && ph->memsz != 0;
+}
+
+static vaddr_t seg_start(const struct elf_phdr *ph)
+{
+    return ALIGN_DOWN(ph->vaddr, PAGE_SIZE);
+}
+
+static vaddr_t seg_end(const struct elf_phdr *ph)
+{
+    return ALIGN_UP(ph->vaddr + ph->memsz, PAGE_SIZE);
+}
+
+static uint32_t seg_prot(const struct elf_phdr *ph)
+{
+    return VM_READ | ((ph->flags & PF_W) ? VM_WRITE : 0) | ((ph->flags & PF_X) ? VM_EXEC : 0);
+}
+
 /* Check the ELF header and program headers against the file. */
 static int elf_check(const uint8_t *data, uint32_t size, const struct elf_ehdr **eh_out)
 {
@@ -79,7 +113,7 @@ static int elf_check(const uint8_t *data, uint32_t size, const struct elf_ehdr *
     for (int i = 0; i < eh->phnum; i++) {
         if (ph[i].type == PT_INTERP)
             return -ENOEXEC;            /* dynamic executables are not supported */
-        if (ph[i].type != PT_LOAD || ph[i].memsz == 0)
+        if (!is_load(&ph[i]))
             continue;
         uint32_t end = ph[i].vaddr + ph[i].memsz;
         if (ph[i].filesz > ph[i].memsz || ph[i].offset > size ||
@@ -94,33 +128,45 @@ static int elf_check(const uint8_t *data, uint32_t size, const struct elf_ehdr *
     return 0;
 }
 
-/* Map one PT_LOAD segment: the file bytes copied now, the rest zero-filled
- * on demand. A page shared with the previous segment is reused. */
-static int load_segment(struct vm_space *vs, const uint8_t *data, const struct elf_phdr *ph)
+/* Add the regions of the image: cut the address space at every segment's
+ * page bounds; each piece between two cuts lies wholly inside or outside
+ * each segment and gets the union of the protections of those it is in. */
+static int map_segments(struct vm_space *vs, const struct elf_phdr *ph, int phnum)
 {
-    uint32_t prot = VM_READ | ((ph->flags & PF_W) ? VM_WRITE : 0) |
-                    ((ph->flags & PF_X) ? VM_EXEC : 0);
-    vaddr_t start = ALIGN_DOWN(ph->vaddr, PAGE_SIZE);
-    vaddr_t end = ALIGN_UP(ph->vaddr + ph->memsz, PAGE_SIZE);
-    struct vm_region *prev = vm_region_find(vs, start);
-    if (prev) {
-        prev->prot |= prot;             /* the shared page serves both */
-        start = prev->end;
+    vaddr_t *cut = kmalloc(2 * phnum * sizeof(*cut));
+    if (!cut)
+        return -ENOMEM;
+    int n = 0;
+    for (int i = 0; i < phnum; i++) {
+        if (!is_load(&ph[i]))
+            continue;
+        cut[n++] = seg_start(&ph[i]);
+        cut[n++] = seg_end(&ph[i]);
     }
-    if (start < end) {
-        int err = vm_region_add(vs, start, end, prot, VM_ANON, NULL);
-        if (err < 0)
-            return err;
+    for (int i = 1; i < n; i++) {       /* insertion sort: n <= 128 */
+        vaddr_t v = cut[i];
+        int j = i;
+        for (; j > 0 && cut[j - 1] > v; j--)
+            cut[j] = cut[j - 1];
+        cut[j] = v;
     }
-    for (uint32_t done = 0; done < ph->filesz;) {
-        vaddr_t va = ph->vaddr + done;
-        uint32_t chunk = MIN(ph->filesz - done, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
-        int err = vm_load(vs, va, data + ph->offset + done, chunk);
-        if (err < 0)
-            return err;
-        done += chunk;
+    int err = 0;
+    struct vm_region *last = NULL;
+    for (int k = 0; k + 1 < n && !err; k++) {
+        vaddr_t lo = cut[k], hi = cut[k + 1];
+        uint32_t prot = 0;
+        for (int i = 0; i < phnum && lo < hi; i++)
+            if (is_load(&ph[i]) && seg_start(&ph[i]) <= lo && hi <= seg_end(&ph[i]))
+                prot |= seg_prot(&ph[i]);
+        if (!prot)
+            continue;                   /* an empty piece, or a hole between segments */
+        if (last && last->end == lo && last->prot == prot)
+            last->end = hi;             /* the same protection goes on */
+        else
+            err = vm_region_add(vs, lo, hi, prot, VM_ANON, &last);
     }
-    return 0;
+    kfree(cut);
+    return err;
 }
 
 /* Build argc/argv/envp/auxv at the top of the new stack; returns the new esp. */
@@ -178,7 +224,7 @@ static int exec_core(const char *path, struct exec_args *a)
 {
     const uint8_t *data;
     uint32_t size;
-    int err = ramfs_lookup_file(path, &data, &size);
+    int err = fs_lookup_exec(path, &data, &size);
     if (err < 0)
         return err;
     const struct elf_ehdr *eh;
@@ -191,11 +237,13 @@ static int exec_core(const char *path, struct exec_args *a)
     const struct elf_phdr *ph = (const struct elf_phdr *)(data + eh->phoff);
     vaddr_t top = 0;
     uint32_t phdr_va = 0;
+    err = map_segments(vs, ph, eh->phnum);
     for (int i = 0; i < eh->phnum && err == 0; i++) {
-        if (ph[i].type != PT_LOAD || ph[i].memsz == 0)
+        if (!is_load(&ph[i]))
             continue;
-        err = load_segment(vs, data, &ph[i]);
-        top = MAX(top, ALIGN_UP(ph[i].vaddr + ph[i].memsz, PAGE_SIZE));
+        /* LOAD writes even into pages the program may only read. */
+        err = vm_load(vs, ph[i].vaddr, data + ph[i].offset, ph[i].filesz);
+        top = MAX(top, seg_end(&ph[i]));
         if (ph[i].offset <= eh->phoff && eh->phoff < ph[i].offset + ph[i].filesz)
             phdr_va = ph[i].vaddr + (eh->phoff - ph[i].offset);
     }

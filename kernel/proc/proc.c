@@ -45,6 +45,14 @@ int proc_count(void)
     return n;
 }
 
+int proc_count_user(uid_t ruid)
+{
+    int n = 0;
+    for (int i = 0; i < NPROC; i++)
+        n += procs[i].state != P_UNUSED && procs[i].ruid == ruid;
+    return n;
+}
+
 static pid_t alloc_pid(void)
 {
     for (;;) {
@@ -110,6 +118,7 @@ void proc_start_init(const char *const argv[])
         panic("init: cannot allocate a process (%d)", err);
     initproc = p;
     p->pgid = p->sid = p->pid;
+    proc_rlimit_init(p);
     p->vm = vm_space_create();
     if (!p->vm || fs_init_console_fds(p) < 0)
         panic("init: out of memory");
@@ -123,6 +132,11 @@ void proc_start_init(const char *const argv[])
 
 long sys_fork(void)
 {
+    /* RLIMIT_NPROC: the processes of the caller's real user, zombies
+     * included; root (real or effective) is exempt, as on Linux. */
+    if (current->ruid != 0 && !proc_is_root(current) &&
+        (uint32_t)proc_count_user(current->ruid) >= proc_rlimit(current, RLIMIT_NPROC))
+        return -EAGAIN;
     int err;
     struct proc *child = proc_alloc(&err);
     if (!child)
@@ -149,6 +163,7 @@ long sys_fork(void)
     child->rgid = current->rgid; child->egid = current->egid; child->sgid = current->sgid;
     child->ngroups = current->ngroups;
     memcpy(child->groups, current->groups, sizeof(child->groups));
+    memcpy(child->rlim, current->rlim, sizeof(child->rlim));
     child->sig_blocked = current->sig_blocked;
     memcpy(child->sigact, current->sigact, sizeof(child->sigact));
     child->tls_base = current->tls_base;

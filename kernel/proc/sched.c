@@ -10,6 +10,7 @@
 #include <kernel/proc.h>
 #include <kernel/vm.h>
 #include <kernel/console.h>
+#include <kernel/time.h>
 #include <arch/arch.h>
 #include <uapi/errno.h>
 
@@ -114,11 +115,13 @@ static int tick_chan;
 void sched_tick(void)
 {
     ticks++;
+    time_tick();
     if (current && current->slice > 0)
         current->slice--;
+    int64_t now = time_monotonic_ns();
     for (int i = 0; i < NPROC; i++) {
         struct proc *p = proc_table(i);
-        if (p->state == P_SLEEPING && p->wake_tick && p->wake_tick <= ticks) {
+        if (p->state == P_SLEEPING && p->wake_ns && p->wake_ns <= now) {
             p->state = P_RUNNABLE;
             p->chan = NULL;
         }
@@ -133,15 +136,24 @@ void sched_preempt_check(void)
         sched_yield();
 }
 
-/* Sleep until tick `until` (or a signal). 0, or -EINTR. */
-int sched_sleep_until(uint64_t until)
+/* Sleep until the monotonic clock reaches deadline (or a signal). The
+ * timer interrupt wakes sleepers whose deadline has passed. 0, or -EINTR. */
+int sched_sleep_until(int64_t deadline)
 {
-    current->wake_tick = until;
+    current->wake_ns = deadline;
     int err = 0;
-    while (ticks < until && err == 0)
-        err = sched_sleep(&current->wake_tick);
-    current->wake_tick = 0;
+    while (time_monotonic_ns() < deadline && err == 0)
+        err = sched_sleep(&current->wake_ns);
+    current->wake_ns = 0;
     return err;
+}
+
+bool sched_preempt_point(void)
+{
+    arch_irq_window();
+    if (current->slice == 0)
+        sched_yield();
+    return signal_pending(current);
 }
 
 /* Boot: run the first process; the boot stack is abandoned. */

@@ -98,6 +98,11 @@ void proc_fault_signal(int sig, vaddr_t addr, int code)
     p->sig_sender[sig] = -1;            /* marks a fault: siginfo gets addr and code */
 }
 
+struct trapframe *proc_user_frame(void)
+{
+    return current ? current->tf : NULL;
+}
+
 int proc_page_fault(vaddr_t addr, bool write)
 {
     return vm_fault(current->vm, addr, write);
@@ -127,8 +132,9 @@ static void restore_fpu(uint32_t fpstate)
     arch_fpu_restore(current->fpu);
 }
 
-/* Restore user registers from a frame the user could have changed: keep
- * the segments ours and only the flags a user may set. */
+/* Restore user registers from a frame the user could have changed: cs and
+ * ss stay ours, only the flags a user may set change, and a data segment
+ * selector that could not be loaded becomes null (Linux's result too). */
 static void restore_context(struct trapframe *tf, const struct sigcontext_i386 *sc)
 {
     const uint32_t user_flags = 0x40DD5;    /* CF PF AF ZF SF TF DF OF AC */
@@ -137,8 +143,9 @@ static void restore_context(struct trapframe *tf, const struct sigcontext_i386 *
     tf->eip = sc->eip;
     tf->eflags = (tf->eflags & ~user_flags) | (sc->eflags & user_flags);
     tf->cs = SEG_UCODE;
-    tf->ss = tf->ds = tf->es = tf->fs = SEG_UDATA;
-    tf->gs = (sc->gs == SEG_TLS) ? SEG_TLS : SEG_UDATA;
+    tf->ss = SEG_UDATA;
+    tf->ds = sc->ds; tf->es = sc->es; tf->fs = sc->fs; tf->gs = sc->gs;
+    arch_sanitize_user_segments(tf);
 }
 
 static void set_blocked(uint64_t mask)
@@ -207,6 +214,7 @@ static bool setup_frame(struct trapframe *tf, int sig, const struct kernel_sigac
         return false;
     tf->esp = sp;
     tf->eip = act->handler;
+    tf->ds = tf->es = SEG_UDATA;        /* whatever the interrupted code had, as Linux */
     tf->eax = (uint32_t)sig;
     tf->eflags &= ~0x500u;              /* handler starts with TF and DF clear */
     arch_fpu_reset(current->fpu);       /* and a clean FPU, as on Linux */

@@ -435,6 +435,26 @@ int setrlimit(int res, const struct rlimit *rl)
 	return (int)RET(__syscall2(__NR_setrlimit, res, rl));
 }
 
+/* prlimit through prlimit64 (340), whose limits are 64-bit: infinity is
+ * ~0 in both widths, and a 64-bit limit too big for rlim_t reads as
+ * infinity, as glibc does on i386. */
+int prlimit(pid_t pid, int res, const struct rlimit *new, struct rlimit *old)
+{
+	struct rlimit64_k n, o;
+
+	if (new) {
+		n.rlim_cur = new->rlim_cur == RLIM_INFINITY ? RLIM64_INFINITY_K : new->rlim_cur;
+		n.rlim_max = new->rlim_max == RLIM_INFINITY ? RLIM64_INFINITY_K : new->rlim_max;
+	}
+	if (RET(__syscall4(__NR_prlimit64, pid, res, new ? &n : NULL, old ? &o : NULL)) < 0)
+		return -1;
+	if (old) {
+		old->rlim_cur = o.rlim_cur >= RLIM_INFINITY ? RLIM_INFINITY : (rlim_t)o.rlim_cur;
+		old->rlim_max = o.rlim_max >= RLIM_INFINITY ? RLIM_INFINITY : (rlim_t)o.rlim_max;
+	}
+	return 0;
+}
+
 /* The page size: 4096 on i386. */
 int getpagesize(void)
 {
@@ -482,6 +502,9 @@ long sysconf(int name)
 	case _SC_ARG_MAX:
 		return ARG_MAX;
 	case _SC_CHILD_MAX:
+		if (getrlimit(RLIMIT_NPROC, &rl) == 0)
+			return rl.rlim_cur == RLIM_INFINITY ? -1 : (long)rl.rlim_cur;
+		errno = saved;
 		return 1024;
 	case _SC_NGROUPS_MAX:
 		v = proc_number("/proc/sys/kernel/ngroups_max");

@@ -18,9 +18,11 @@ void console_write(const char *s, size_t n);
 void console_set_foreground(pid_t pgid);
 pid_t console_foreground(void);
 
-/* Input: called from interrupt handlers with one character. */
+/* Input: one character, typed (from the serial and keyboard interrupt
+ * handlers) or pushed by TIOCSTI; called with interrupts off. */
 void console_input(char c);
-/* Read up to n bytes of a completed line; blocks. Returns bytes read. */
+/* Read up to n bytes of a completed line; blocks. Returns bytes read, 0 at
+ * end of file (Ctrl-D on an empty line), -1 if a signal interrupted. */
 ssize_t console_read(char *buf, size_t n);
 
 int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

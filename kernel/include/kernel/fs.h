@@ -12,9 +12,10 @@ struct file;
 
 /* Boot: index the USTAR archive at [start, end) (kernel virtual addresses). */
 void ramfs_init(const uint8_t *start, const uint8_t *end);
-/* Find a regular file for exec. 0, -ENOENT, -ENOTDIR, -EACCES (a directory
- * or not executable), -ENAMETOOLONG. */
-int ramfs_lookup_file(const char *path, const uint8_t **data, uint32_t *size);
+/* exec's lookup: the bytes of the regular file at path, if the current
+ * process (its effective ids) may execute it. 0, -ENOENT, -ENOTDIR,
+ * -ENAMETOOLONG, -EACCES (not a regular file, or no execute permission). */
+int fs_lookup_exec(const char *path, const uint8_t **data, uint32_t *size);
 
 /* File descriptors of processes. */
 int fs_init_console_fds(struct proc *p);                /* fds 0, 1, 2 */

@@ -12,7 +12,10 @@ void kheap_init(void);
  * three are called with interrupts off (asserted). */
 void *kmalloc(size_t size);
 void *kzalloc(size_t size);
-void kfree(void *p);                    /* NULL is fine; a double free panics */
+/* Free a block from kmalloc (NULL is fine). A double free, a pointer that
+ * is not a live block, or a damaged block is a kernel bug: kfree panics
+ * with the fault and its caller's name. */
+void kfree(void *p);
 size_t kheap_used(void);                /* bytes in allocated blocks */
 
 /* The allocator core, also built by the host unit tests. */
@@ -32,9 +35,11 @@ void heap_init(struct heap *h, uintptr_t base, uintptr_t max,
                void (*shrink)(struct heap *, uintptr_t, size_t), bool poison);
 int kheap_check(void);
 void *heap_alloc(struct heap *h, size_t size);
-/* Free p (NULL is fine): false, and nothing done, for a pointer that is not
- * an allocated block (a double free). */
-bool heap_free(struct heap *h, void *p);
+/* What heap_free found: HEAP_OK (the block is freed, or p was NULL), or a
+ * fault, and then the heap is left as it was. */
+enum heap_fault { HEAP_OK, HEAP_DOUBLE_FREE, HEAP_NOT_BLOCK, HEAP_OVERRUN };
+int heap_free(struct heap *h, void *p);
+const char *heap_fault_name(int fault);
 /* Walk every block and check headers, footers and the free list: 0 if sane. */
 int heap_check(struct heap *h);
 

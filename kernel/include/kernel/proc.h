@@ -1,14 +1,16 @@
 /*
  * proc.h: processes. A process is an address space (struct vm_space), a
  * kernel stack with the user registers saved at its top, credentials,
- * signal state and open files. The table is fixed (NPROC); creating more
- * gives -EAGAIN.
+ * signal state, resource limits and open files. The table is fixed
+ * (NPROC); creating more, or more than RLIMIT_NPROC for one user, gives
+ * -EAGAIN.
  */
 #ifndef KERNEL_PROC_H
 #define KERNEL_PROC_H
 
 #include <kernel/types.h>
 #include <uapi/signal.h>
+#include <uapi/resource.h>
 
 #define NPROC 64
 #define NOFILE 64
@@ -32,7 +34,7 @@ struct proc {
     uint32_t ctx_esp;                   /* saved kernel esp while switched out */
     struct trapframe *tf;               /* user registers, at the top of the kstack */
     void *chan;                         /* sleeping on this channel */
-    uint64_t wake_tick;                 /* nanosleep: wake at this tick (0: none) */
+    int64_t wake_ns;                    /* sleep deadline, monotonic ns (0: none) */
     int exit_status;                    /* wait status, Linux encoding */
     unsigned slice;                     /* timer ticks left in this time slice */
 
@@ -52,6 +54,8 @@ struct proc {
     uid_t sig_sender_uid[_NSIG + 1];
     uint64_t saved_mask;                /* sigsuspend: the mask to restore */
     bool has_saved_mask;
+
+    struct rlimit32 rlim[RLIM_NLIMITS]; /* resource limits: fork copies, exec keeps */
 
     struct file *files[NOFILE];
     uint64_t fd_cloexec;                /* bit fd: close descriptor fd on exec */
@@ -76,8 +80,18 @@ int proc_count(void);
 /* Visit every live process (vmmap, kill -1). */
 struct proc *proc_table(int i);
 
+/* Resource limits (rlimit.c). The soft limit of res for p. */
+uint32_t proc_rlimit(const struct proc *p, int res);
+/* The limits PID 1 starts with (Linux's defaults, scaled to agora). */
+void proc_rlimit_init(struct proc *p);
+/* Processes (zombies included) whose real user is ruid. */
+int proc_count_user(uid_t ruid);
+
 /* Credentials */
 bool proc_is_root(const struct proc *p);
 bool proc_in_group(const struct proc *p, gid_t gid);
+/* Replace current's supplementary groups (setgroups, setgroups16): 0,
+ * -EPERM (not root) or -EINVAL (n out of range, a gid of -1). */
+int cred_set_groups(const gid_t *groups, int n);
 
 #endif

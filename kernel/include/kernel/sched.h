@@ -18,8 +18,17 @@ void sched_wakeup(void *chan);
 void sched_yield(void);
 void sched_tick(void);                  /* from the timer interrupt */
 uint64_t sched_ticks(void);             /* ticks since boot */
-/* Sleep until tick `until`; 0, or -EINTR when a signal arrives. */
-int sched_sleep_until(uint64_t until);
+/* Sleep until the monotonic clock (time_monotonic_ns) reaches deadline;
+ * 0, or -EINTR when a signal arrives. */
+int sched_sleep_until(int64_t deadline);
+/*
+ * A preemption point for long kernel work (a big console write): let
+ * pending interrupts in, and give up the CPU if the time slice is used up.
+ * The caller must be at a point where other processes and interrupt
+ * handlers may run (nothing half-updated). Returns true if a signal is
+ * pending, so the caller can stop early as Linux does.
+ */
+bool sched_preempt_point(void);
 
 struct proc;
 void schedule(void);                    /* run someone else; returns when current runs */

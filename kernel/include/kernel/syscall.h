@@ -46,6 +46,15 @@ long sys_rt_sigsuspend(const uint64_t __user *mask, uint32_t sigsetsize);
 long sys_signal(int sig, uint32_t handler);
 long sys_tgkill(pid_t tgid, pid_t tid, int sig);
 
+/* kernel/proc/rlimit.c */
+struct rlimit32;
+struct rlimit64_k;
+long sys_getrlimit(uint32_t res, struct rlimit32 __user *rlim);
+long sys_old_getrlimit(uint32_t res, struct rlimit32 __user *rlim);
+long sys_setrlimit(uint32_t res, const struct rlimit32 __user *rlim);
+long sys_prlimit64(pid_t pid, uint32_t res, const struct rlimit64_k __user *new64,
+                   struct rlimit64_k __user *old64);
+
 /* kernel/proc/cred.c */
 long sys_getuid(void);
 long sys_geteuid(void);
@@ -62,6 +71,23 @@ long sys_setregid(gid_t r, gid_t e);
 long sys_getgroups(int size, gid_t __user *list);
 long sys_setgroups(int size, const gid_t __user *list);
 
+/* kernel/proc/uid16.c: the old 16-bit-id calls; arguments are cut to 16
+ * bits inside, so they take whole registers. */
+long sys_getuid16(void);
+long sys_geteuid16(void);
+long sys_getgid16(void);
+long sys_getegid16(void);
+long sys_setuid16(uint32_t uid);
+long sys_setgid16(uint32_t gid);
+long sys_setreuid16(uint32_t r, uint32_t e);
+long sys_setregid16(uint32_t r, uint32_t e);
+long sys_setresuid16(uint32_t r, uint32_t e, uint32_t s);
+long sys_setresgid16(uint32_t r, uint32_t e, uint32_t s);
+long sys_getresuid16(uint16_t __user *r, uint16_t __user *e, uint16_t __user *s);
+long sys_getresgid16(uint16_t __user *r, uint16_t __user *e, uint16_t __user *s);
+long sys_getgroups16(int size, uint16_t __user *list);
+long sys_setgroups16(int size, const uint16_t __user *list);
+
 /* kernel/sys.c */
 long sys_brk(uint32_t addr);
 long sys_munmap(uint32_t addr, uint32_t len);
@@ -76,6 +102,7 @@ long sys_clock_getres(int clk, void __user *ts);
 long sys_gettimeofday(void __user *tv, void __user *tz);
 long sys_nanosleep(const void __user *req, void __user *rem);
 long sys_clock_nanosleep64(int clk, int flags, const void __user *req, void __user *rem);
+long sys_clock_nanosleep(int clk, int flags, const void __user *req, void __user *rem);
 long sys_sched_yield(void);
 long sys_uname(void __user *buf);
 long sys_sysinfo(void __user *info);

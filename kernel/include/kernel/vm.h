@@ -13,6 +13,7 @@
 #define KERNEL_VM_H
 
 #include <kernel/types.h>
+#include <uapi/agora.h>
 
 #define VM_READ  0x1        /* same values as PROT_READ/WRITE/EXEC */
 #define VM_WRITE 0x2
@@ -38,10 +39,16 @@ struct vm_region {
     struct vm_region *next;             /* sorted by start */
 };
 
+/* Regions one address space may have (Linux's vm.max_map_count is 65530;
+ * region.c says why agora's is lower). */
+#define VM_MAX_MAP_COUNT AGORA_MAX_MAP_COUNT
+
 struct vm_space {
     pde_t *pgdir;                       /* kernel virtual address */
     paddr_t pgdir_pa;
     struct vm_region *regions;
+    uint32_t nregions;                  /* regions in the list, <= VM_MAX_MAP_COUNT */
+    uint32_t npages;                    /* pages they span (RLIMIT_AS counts these) */
     vaddr_t heap_start, brk;            /* brk() area */
 };
 
@@ -90,18 +97,29 @@ vaddr_t vm_next_present(struct vm_space *vs, vaddr_t va, vaddr_t end);
 struct vm_region *vm_region_find(struct vm_space *vs, vaddr_t va);
 /* True if [start, end) intersects no region. */
 bool vm_range_free(struct vm_space *vs, vaddr_t start, vaddr_t end);
+/* Add a region over the free range [start, end). 0; -EINVAL (not free, not
+ * user space); -ENOMEM (region limit, the caller's RLIMIT_AS, heap out). */
 int vm_region_add(struct vm_space *vs, vaddr_t start, vaddr_t end, uint32_t prot,
                   enum vm_kind kind, struct vm_region **out);
+/* Would replacing whatever [start, end) holds by one new region that
+ * merges with nothing (shmat) keep vs within the region limit and the
+ * caller's RLIMIT_AS? 0 or -ENOMEM. */
+int vm_may_map(struct vm_space *vs, vaddr_t start, vaddr_t end);
+/* mmap's core: replace [start, end) by zero-filled private memory (merged
+ * with like neighbours). 0, or -ENOMEM (limits checked before any change). */
+int vm_map_anon(struct vm_space *vs, vaddr_t start, vaddr_t end, uint32_t prot);
 /* Remove one region: unmap its pages, close it (shm). */
 void vm_region_remove(struct vm_space *vs, struct vm_region *r);
 /* Remove [start, end) from the address space, splitting regions that
- * straddle its ends (SHM_REMAP). 0 or -ENOMEM. */
+ * straddle its ends (munmap, SHM_REMAP). 0 or -ENOMEM (a hole inside one
+ * region when at the region limit; heap out). */
 int vm_unmap_range(struct vm_space *vs, vaddr_t start, vaddr_t end);
 /* Describe up to max regions for vmmap; returns how many exist. */
 struct agora_region;
 int vm_describe(struct vm_space *vs, struct agora_region *out, int max);
 /* mprotect: set the protection of [start, end), splitting regions at the
- * ends. 0; -ENOMEM if part of the range is unmapped; -EACCES if a region
+ * ends and merging like neighbours. 0; -ENOMEM if part of the range is
+ * unmapped or the splits would pass the region limit; -EACCES if a region
  * may not get prot (a read-only shm attachment asked for write). */
 int vm_protect(struct vm_space *vs, vaddr_t start, vaddr_t end, uint32_t prot);
 /* Highest hole of size bytes in [low, high), or 0 if none. */

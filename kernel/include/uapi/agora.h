@@ -19,6 +19,12 @@ struct agora_meminfo {
     uint32_t shm_frames;        /* frames held by segments */
 };
 
+/* Regions one process may have: agora's vm.max_map_count (Linux: 65530;
+ * lower here so that every process at the limit still fits in the kernel
+ * heap). An mmap, mprotect, munmap, brk or shmat that would pass it fails
+ * with ENOMEM. */
+#define AGORA_MAX_MAP_COUNT 4096
+
 #define AGORA_REGION_ANON  0
 #define AGORA_REGION_HEAP  1
 #define AGORA_REGION_STACK 2

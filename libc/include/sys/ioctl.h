@@ -8,6 +8,7 @@
 #define TCSETS     0x5402
 #define TIOCGPGRP  0x540F
 #define TIOCSPGRP  0x5410
+#define TIOCSTI    0x5412
 #define TIOCGWINSZ 0x5413
 #define TIOCSWINSZ 0x5414
 #define FIONREAD   0x541B

@@ -24,12 +24,19 @@ static inline bool arch_irq_enabled(void)
     return flags & 0x200;
 }
 void arch_idle(void);                  /* wait for an interrupt, with IRQs on */
+void arch_irq_window(void);            /* let pending interrupts in, then off again */
 void arch_halt(void) __attribute__((noreturn));
 void arch_set_kernel_stack(vaddr_t top);
 void arch_switch_pgdir(paddr_t pgdir_pa);
 void arch_flush_tlb_page(vaddr_t va);
 void arch_flush_tlb_all(void);
 uint64_t arch_read_tsc(void);
+/* The TSC's rate in Hz, measured against the PIT (takes 10 ms); 0 if the
+ * CPU has no TSC or the measurement failed. */
+uint64_t arch_tsc_hz(void);
+/* Busy-wait ms milliseconds on the PIT, interrupts on or off; false if
+ * the PIT does not answer. */
+bool arch_delay_ms(unsigned ms);
 uint32_t arch_fault_address(void);
 
 /* Wall-clock time from the CMOS RTC, in seconds since 1970. */
@@ -58,6 +65,13 @@ uint32_t arch_prepare_kstack(vaddr_t kstack_top, struct trapframe **tf_out);
 /* Set up a trapframe to enter user mode at eip with stack esp. */
 void arch_init_user_frame(struct trapframe *tf, uint32_t eip, uint32_t esp);
 void arch_set_tls(uint32_t base, uint32_t limit, int flags);
+/* Make the data segment registers saved in a user frame loadable on the
+ * way back to user mode: a selector whose descriptor (in the GDT as it is
+ * now, with current's TLS) is not a present ring-3 data or readable code
+ * segment becomes the null selector, as on Linux. Call after anything that
+ * sets them from user input (sigreturn) or changes a descriptor behind
+ * them (set_thread_area). */
+void arch_sanitize_user_segments(struct trapframe *tf);
 void arch_init_input(void);
 
 /* FPU state: per process, switched eagerly. Areas are 16-byte aligned. */

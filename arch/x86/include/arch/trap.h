@@ -47,6 +47,9 @@ static inline int trap_from_user(const struct trapframe *tf)
 
 void trap(struct trapframe *tf);
 void trap_return(void);             /* entry.S: pop a trapframe and iret */
+extern char trap_return_end[];      /* entry.S: the end of trap_return */
+/* entry.S: make tf the top of the kernel stack and return to user mode. */
+void trap_resume(struct trapframe *tf) __attribute__((noreturn));
 void idt_init(void);
 void idt_set_task_gate(int n, uint16_t tss_selector);
 /* trap.c: report a double fault (state saved by the task switch). */

@@ -32,12 +32,16 @@ static int clock_now(int clk, int64_t *ns)
 {
     switch (clk) {
     case CLOCK_REALTIME:
-    case CLOCK_REALTIME_COARSE:
         *ns = time_realtime_ns();
+        return 0;
+    case CLOCK_REALTIME_COARSE:
+        *ns = time_realtime_coarse_ns();
+        return 0;
+    case CLOCK_MONOTONIC_COARSE:
+        *ns = time_monotonic_coarse_ns();
         return 0;
     case CLOCK_MONOTONIC:
     case CLOCK_MONOTONIC_RAW:
-    case CLOCK_MONOTONIC_COARSE:
     case CLOCK_BOOTTIME:
     case CLOCK_PROCESS_CPUTIME_ID:
     case CLOCK_THREAD_CPUTIME_ID:
@@ -171,7 +175,9 @@ long sys_clock_getres(int clk, void __user *ts)
     int64_t ns;
     if (clock_now(clk, &ns) < 0)
         return -EINVAL;
-    struct timespec32 t = { 0, NSEC_PER_TICK };
+    /* The coarse clocks move a tick at a time; the others as the counter. */
+    bool coarse = clk == CLOCK_REALTIME_COARSE || clk == CLOCK_MONOTONIC_COARSE;
+    struct timespec32 t = { 0, coarse ? NSEC_PER_TICK : (int32_t)time_resolution_ns() };
     if (ts && copyout(ts, &t, sizeof(t)) < 0)
         return -EFAULT;
     return 0;

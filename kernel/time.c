@@ -16,7 +16,8 @@
 static int64_t boot_epoch;              /* RTC seconds at boot */
 static uint64_t tsc_hz;                 /* 0: no usable TSC, count ticks */
 static uint64_t tsc_boot;
-static int64_t coarse_seconds;          /* time_now_seconds, set at each tick */
+static int64_t coarse_ns;               /* monotonic ns at the last tick */
+static int64_t coarse_seconds;          /* wall-clock seconds at the last tick */
 
 void time_init(void)
 {
@@ -41,9 +42,24 @@ int64_t time_monotonic_ns(void)
            (int64_t)(cycles % tsc_hz * NSEC_PER_SEC / tsc_hz);
 }
 
+int64_t time_resolution_ns(void)
+{
+    return tsc_hz ? 1 : NSEC_PER_SEC / HZ;
+}
+
 int64_t time_realtime_ns(void)
 {
     return boot_epoch * NSEC_PER_SEC + time_monotonic_ns();
+}
+
+int64_t time_monotonic_coarse_ns(void)
+{
+    return coarse_ns;
+}
+
+int64_t time_realtime_coarse_ns(void)
+{
+    return boot_epoch * NSEC_PER_SEC + coarse_ns;
 }
 
 int64_t time_now_seconds(void)
@@ -53,7 +69,8 @@ int64_t time_now_seconds(void)
 
 void time_tick(void)
 {
-    coarse_seconds = boot_epoch + time_monotonic_ns() / NSEC_PER_SEC;
+    coarse_ns = time_monotonic_ns();
+    coarse_seconds = boot_epoch + coarse_ns / NSEC_PER_SEC;
 }
 
 int64_t time_deadline(int64_t now, int64_t ns)

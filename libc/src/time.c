@@ -103,11 +103,13 @@ int clock_nanosleep(clockid_t clk, int flags, const struct timespec *req,
 }
 
 /* Seconds since the Epoch (also stored in *t if t is not NULL). */
+/* The coarse clock, as glibc's time(): it is what the kernel stamps
+ * files and shm segments with, so time() never runs ahead of them. */
 time_t time(time_t *t)
 {
 	struct timespec ts;
 
-	if (clock_gettime(CLOCK_REALTIME, &ts) < 0)
+	if (clock_gettime(CLOCK_REALTIME_COARSE, &ts) < 0)
 		return (time_t)-1;
 	if (t)
 		*t = ts.tv_sec;

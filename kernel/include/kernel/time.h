@@ -17,8 +17,14 @@
 void time_init(void);                   /* read the RTC, calibrate the counter */
 int64_t time_monotonic_ns(void);        /* nanoseconds since boot */
 int64_t time_realtime_ns(void);         /* nanoseconds since 1970 */
-/* Seconds since 1970 as of the last timer tick: cheap, for timestamps
- * (shm's atime/dtime/ctime), as Linux's ktime_get_real_seconds. */
+int64_t time_resolution_ns(void);       /* of the two above: 1, or a tick without a TSC */
+/* The coarse clocks: the same, as of the last timer tick. They are cheap,
+ * and consistent with each other: time_now_seconds() (shm's atime, dtime
+ * and ctime, as Linux's ktime_get_real_seconds) is the whole seconds of
+ * time_realtime_coarse_ns() (CLOCK_REALTIME_COARSE, which libc's time()
+ * reads, as glibc's does). */
+int64_t time_monotonic_coarse_ns(void);
+int64_t time_realtime_coarse_ns(void);
 int64_t time_now_seconds(void);
 void time_tick(void);                   /* from the timer interrupt */
 /* now + ns, saturating at TIME_NEVER; ns >= 0. */

@@ -4,9 +4,10 @@
  * (why)"; the host harness counts them with the user-space tests.
  *
  * "fail-demo" adds a test that fails on purpose, "selftest-panic" a
- * deliberate kernel fault, "selftest-kfree" a double kfree and
- * "selftest-overflow" a kernel stack overflow into a guard page: they
- * exist to prove the harness catches them.
+ * deliberate kernel fault, "selftest-kfree" a double kfree,
+ * "selftest-overflow" a kernel stack overflow into a guard page and
+ * "selftest-ubsan" a signed integer overflow, which a UBSAN=1 kernel must
+ * report with its location: they exist to prove the harness catches them.
  */
 #include <kernel/selftest.h>
 #include <kernel/console.h>
@@ -253,6 +254,17 @@ void selftest_run(void)
         vaddr_t top = kstack_alloc();
         printk("selftest: deliberate kernel stack overflow (selftest-overflow)\n");
         __asm__ volatile("mov %0, %%esp; pushl $0; call *%1" : : "r"(top), "r"(recurse) : "memory");
+    }
+    if (boot_has_arg("selftest-ubsan")) {
+#ifdef AGORA_UBSAN
+        volatile int big = 0x7fffffff;  /* volatile: no folding at compile time */
+        printk("selftest: deliberate signed integer overflow (selftest-ubsan)\n");
+        int sum = big + 1;
+        printk("selftest: INT_MAX + 1 = %d went unreported\n", sum);
+        result("ubsan_demo", false, "the sanitizer did not report the overflow");
+#else
+        result("ubsan_demo", false, "the kernel is not built with UBSAN=1");
+#endif
     }
     printk("selftest: %d failed\n", failures);
 }

@@ -6,10 +6,14 @@
 #   3. the same ISO under OVMF (UEFI): the kernel must come up with a
 #      framebuffer console.
 # One line per test (PASS name / FAIL name (why)); last, "N passed, N failed".
+# MEM (default 256M, QEMU's -m syntax: 32M, 1G) is the guest memory of both
+# QEMU runs; the UEFI check takes at least 64M, because OVMF and GRUB
+# themselves fail below about 56M (GRUB cannot unpack its xz image).
 # Exits non-zero on any failure, a panic, a missing end marker or a time-out.
 set -u
 iso=$1
 B=${B:-build}
+MEM=${MEM:-256M}
 log=$B/test-bios.log
 ulog=$B/test-uefi.log
 results=$B/test-results.txt
@@ -29,8 +33,8 @@ if [ "$hrc" != 0 ] && ! grep -q '^FAIL ' $B/test-host.log; then
 fi
 
 # 2. BIOS run
-echo "qemu: running the test ISO under SeaBIOS (serial log: $log)"
-timeout "${TEST_TIMEOUT:-1500}" qemu-system-i386 -m 256M -display none -no-reboot \
+echo "qemu: running the test ISO under SeaBIOS with $MEM (serial log: $log)"
+timeout "${TEST_TIMEOUT:-1500}" qemu-system-i386 -m "$MEM" -display none -no-reboot \
     -device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial stdio -cdrom "$iso" \
     < /dev/null 2>&1 | tr -d '\r' | tee "$log" | grep -E --line-buffered '^(PASS|FAIL) |PANIC|panic'
 rc=${PIPESTATUS[0]}
@@ -74,10 +78,22 @@ for prog in posix_program posix_shm_program; do
 done
 
 # 3. UEFI boot check
+# A QEMU size (32M, 1G, plain MiB) in MiB; nothing if it is not understood.
+mib() {
+    case $1 in
+    [0-9]*[Gg]) n=${1%[Gg]}; [ -z "${n//[0-9]/}" ] && echo $((10#$n * 1024)) ;;
+    [0-9]*[Mm]) n=${1%[Mm]}; [ -z "${n//[0-9]/}" ] && echo $((10#$n)) ;;
+    *[!0-9]*|'') ;;
+    *) echo $((10#$1)) ;;
+    esac
+}
+umem=$MEM
+n=$(mib "$MEM")
+[ -n "$n" ] && [ "$n" -lt 64 ] && umem=64M
 if [ -e /usr/share/OVMF/OVMF_CODE_4M.fd ]; then
-    echo "qemu: booting the same ISO under OVMF (UEFI)"
+    echo "qemu: booting the same ISO under OVMF (UEFI) with $umem"
     cp /usr/share/OVMF/OVMF_VARS_4M.fd $B/ovmf-vars.fd
-    timeout 120 qemu-system-x86_64 -machine q35 -m 256M -display none -no-reboot \
+    timeout 120 qemu-system-x86_64 -machine q35 -m "$umem" -display none -no-reboot \
         -drive if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd \
         -drive if=pflash,format=raw,unit=1,file=$B/ovmf-vars.fd \
         -device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial stdio -cdrom "$iso" \

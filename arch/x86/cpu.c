@@ -17,7 +17,6 @@ void arch_init_cpu(void)
 
 void arch_irq_enable(void) { sti(); }
 void arch_irq_disable(void) { cli(); }
-bool arch_irq_enabled(void) { return read_eflags() & EFLAGS_IF; }
 
 /* Sleep until the next interrupt; interrupts are off again on return. */
 void arch_idle(void)

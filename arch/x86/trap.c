@@ -138,6 +138,18 @@ static void user_fault(struct trapframe *tf)
     }
 }
 
+/*
+ * A trap from virtual-8086 mode. A real CPU never lets ring 3 set EFLAGS.VM
+ * with iret, but QEMU's TCG does. agora has no v86 support, and the frame
+ * is not the process's saved user frame (the CPU pushed four segment
+ * registers more, so it sits 16 bytes lower): the process dies by SIGSEGV.
+ */
+static void __attribute__((noreturn)) v86_trap(void)
+{
+    printk("trap: a process entered virtual-8086 mode: SIGSEGV\n");
+    proc_exit_by_signal(SIGSEGV);
+}
+
 void trap(struct trapframe *tf)
 {
     if (tf->trapno >= T_IRQ0 && tf->trapno < T_IRQ0 + 16) {
@@ -151,6 +163,8 @@ void trap(struct trapframe *tf)
             kbd_irq();
     } else if (tf->trapno == T_SYSCALL) {
         syscall_dispatch(tf);
+    } else if (tf->eflags & EFLAGS_VM) {
+        v86_trap();
     } else if (trap_from_user(tf)) {
         user_fault(tf);
     } else if (fault_returning_to_user(tf)) {
@@ -158,6 +172,8 @@ void trap(struct trapframe *tf)
     } else {
         kernel_fault(tf);
     }
+    if (tf->eflags & EFLAGS_VM)
+        v86_trap();
     if (trap_from_user(tf))
         proc_return_to_user(tf, tf->trapno == T_IRQ0 + IRQ_TIMER);
 }

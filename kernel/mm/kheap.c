@@ -231,6 +231,7 @@ int heap_check(struct heap *h)
 #include <kernel/vm.h>
 #include <kernel/console.h>
 #include <kernel/ksyms.h>
+#include <arch/arch.h>
 #include <arch/memlayout.h>
 #include <uapi/errno.h>
 
@@ -266,7 +267,14 @@ void kheap_init(void)
     heap_init(&kheap, KHEAP_BASE, KHEAP_BASE + KHEAP_MAX, kheap_grow, kheap_shrink, poison);
 }
 
-void *kmalloc(size_t size) { return heap_alloc(&kheap, size); }
+/* Interrupts are off in kmalloc and kfree (kheap.h): asserted, since
+ * nothing else guards the heap. */
+void *kmalloc(size_t size)
+{
+    assert(!arch_irq_enabled());
+    return heap_alloc(&kheap, size);
+}
+
 /* A bad kfree is a kernel bug: stop, naming the caller (as xv6 does). */
 static void __attribute__((noreturn)) bad_free(void *p, int fault, uint32_t ret)
 {
@@ -278,10 +286,12 @@ static void __attribute__((noreturn)) bad_free(void *p, int fault, uint32_t ret)
 
 void kfree(void *p)
 {
+    assert(!arch_irq_enabled());
     int fault = heap_free(&kheap, p);
     if (fault != HEAP_OK)
         bad_free(p, fault, (uint32_t)(uintptr_t)__builtin_return_address(0));
 }
+
 size_t kheap_used(void) { return kheap.used; }
 
 void *kzalloc(size_t size)

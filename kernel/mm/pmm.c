@@ -73,6 +73,7 @@ bool pmm_core_unref(struct pmm_state *s, uint32_t pfn)
 
 #include <kernel/boot.h>
 #include <kernel/console.h>
+#include <arch/arch.h>
 #include <arch/memlayout.h>
 
 extern char __kernel_start_pa[], __kernel_end[];
@@ -183,14 +184,19 @@ void pmm_init(const struct boot_info *bi)
         printk("pmm: %u MiB above 4 GiB left unused (no PAE)\n", (uint32_t)(ignored >> 20));
 }
 
+/* Interrupts are off in the callers of these (pmm.h): asserted, since the
+ * free lists and counts have no other protection; not in pmm_ref, which is
+ * the hottest (every vm_map_page takes one) and frees nothing. */
 paddr_t pmm_alloc_frame(void)
 {
+    assert(!arch_irq_enabled());
     uint32_t pfn = pmm_core_alloc(&pmm, false);
     return pfn == PMM_NONE ? 0 : (paddr_t)pfn << PAGE_SHIFT;
 }
 
 paddr_t pmm_alloc_kframe(void)
 {
+    assert(!arch_irq_enabled());
     uint32_t pfn = pmm_core_alloc(&pmm, true);
     return pfn == PMM_NONE ? 0 : (paddr_t)pfn << PAGE_SHIFT;
 }
@@ -203,6 +209,7 @@ void pmm_ref(paddr_t pa)
 
 void pmm_unref(paddr_t pa)
 {
+    assert(!arch_irq_enabled());
     assert(PFN(pa) < pmm.nframes && pmm.frames[PFN(pa)].refcount > 0);
     pmm_core_unref(&pmm, PFN(pa));
 }

@@ -39,9 +39,11 @@ static void switch_to(struct proc *p)
 }
 
 /* Pick the next runnable process after current, round robin, and run it.
- * Returns when current runs again. */
+ * Returns when current runs again. Interrupts must be off: the timer
+ * interrupt changes process states too. */
 void schedule(void)
 {
+    assert(!arch_irq_enabled());
     int start = 0;
     for (int i = 0; i < NPROC; i++)
         if (proc_table(i) == current)
@@ -83,6 +85,7 @@ int sched_sleep(void *chan)
 
 void sched_wakeup(void *chan)
 {
+    assert(!arch_irq_enabled());
     for (int i = 0; i < NPROC; i++) {
         struct proc *p = proc_table(i);
         if (p->state == P_SLEEPING && p->chan == chan) {

@@ -98,6 +98,11 @@ void proc_fault_signal(int sig, vaddr_t addr, int code)
     p->sig_sender[sig] = -1;            /* marks a fault: siginfo gets addr and code */
 }
 
+void proc_exit_by_signal(int sig)
+{
+    proc_exit(W_EXITCODE(0, sig));
+}
+
 struct trapframe *proc_user_frame(void)
 {
     return current ? current->tf : NULL;

@@ -8,7 +8,8 @@
 #include <kernel/types.h>
 
 void kheap_init(void);
-/* 8-byte aligned memory, or NULL when out of memory. Not zeroed. */
+/* 8-byte aligned memory, or NULL when out of memory. Not zeroed. These
+ * three are called with interrupts off (asserted). */
 void *kmalloc(size_t size);
 void *kzalloc(size_t size);
 /* Free a block from kmalloc (NULL is fine). A double free, a pointer that

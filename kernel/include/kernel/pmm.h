@@ -20,6 +20,9 @@ struct boot_info;
  * modules, the Multiboot2 information and the framebuffer. */
 void pmm_init(const struct boot_info *bi);
 
+/* Allocation and reference counting are called with interrupts off
+ * (asserted in the allocations and pmm_unref): nothing else guards the
+ * free lists and the counts. */
 /* A frame with count 1, or 0 when memory is exhausted. Not zeroed. */
 paddr_t pmm_alloc_frame(void);
 /* A low frame (inside the direct map), for page tables and kernel data. */

@@ -3,7 +3,7 @@
  * A process sleeps on a channel (any address); sched_wakeup(chan) makes
  * every sleeper on that channel runnable. The kernel runs with interrupts
  * off, so there is no lost-wakeup race between testing a condition and
- * sleeping on it.
+ * sleeping on it; schedule() and sched_wakeup() assert that they are off.
  */
 #ifndef KERNEL_SCHED_H
 #define KERNEL_SCHED_H

@@ -17,6 +17,8 @@ void proc_fault_signal(int sig, vaddr_t addr, int code);
 /* Last step before returning to user mode: deliver signals, and give up
  * the CPU if the time slice is over (timer is true on a timer interrupt). */
 void proc_return_to_user(struct trapframe *tf, bool timer);
+/* End the current process as if killed by sig (no handler runs). */
+void proc_exit_by_signal(int sig) __attribute__((noreturn));
 /* The user register frame of the current process (at the top of its kernel
  * stack), or NULL before the first process runs. */
 struct trapframe *proc_user_frame(void);

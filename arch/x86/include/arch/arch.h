@@ -15,7 +15,14 @@ void arch_init_double_fault(paddr_t kernel_cr3);
 void arch_init_timer(unsigned hz);     /* PIT at hz, IRQ 0 */
 void arch_irq_enable(void);
 void arch_irq_disable(void);
-bool arch_irq_enabled(void);
+/* Whether interrupts are on (EFLAGS.IF). Inline: the scheduler and the
+ * allocators assert that they are off. */
+static inline bool arch_irq_enabled(void)
+{
+    uint32_t flags;
+    __asm__ volatile("pushfl; popl %0" : "=r"(flags));
+    return flags & 0x200;
+}
 void arch_idle(void);                  /* wait for an interrupt, with IRQs on */
 void arch_irq_window(void);            /* let pending interrupts in, then off again */
 void arch_halt(void) __attribute__((noreturn));

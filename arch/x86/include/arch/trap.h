@@ -40,9 +40,10 @@ struct trapframe {
     uint32_t esp, ss;               /* pushed only on a change of ring */
 };
 
+/* From ring 3, or from virtual-8086 mode (whose cs can be anything). */
 static inline int trap_from_user(const struct trapframe *tf)
 {
-    return (tf->cs & 3) == 3;
+    return (tf->cs & 3) == 3 || (tf->eflags & 0x20000);
 }
 
 void trap(struct trapframe *tf);

@@ -64,5 +64,6 @@ static inline uint64_t rdtsc(void)
 }
 
 #define EFLAGS_IF 0x200
+#define EFLAGS_VM 0x20000                   /* virtual-8086 mode */
 
 #endif

@@ -133,7 +133,9 @@ static int run_test(const char *name)
 
 static void run_tests(void)
 {
-    FILE *f = fopen("/etc/tests", "r");
+    /* Close-on-exec: a test sharing this descriptor could move its offset
+     * (lseek) and make init run the list again. */
+    FILE *f = fopen("/etc/tests", "re");
     if (!f) {
         printf("FAIL init (no /etc/tests)\n");
         power_off(0);

@@ -976,6 +976,11 @@ static void child_main(int index, uint32_t seed)
             fcntl(LOG_FD, F_SETFD, FD_CLOEXEC);
         log_line(line, n);
     }
+    /* Only descriptors of its own: one shared with the harness could be
+     * moved or closed under it. */
+    for (int fd = 3; fd < 64; fd++)
+        if (fd != LOG_FD || !opt_verbose)
+            close(fd);
     /* The terminal read-only on 0, 1 and 2: reads may block (the watchdog
      * sees to that), ioctls work, random writes do not flood the log. */
     int tty = open("/dev/tty", O_RDONLY);

@@ -17,6 +17,9 @@ struct agora_meminfo {
     uint32_t nprocs;
     uint32_t shm_segments;      /* segments that exist (ids in use) */
     uint32_t shm_frames;        /* frames held by segments */
+    uint32_t cow_copies;        /* copy-on-write faults that copied the page (since boot) */
+    uint32_t cow_reuses;        /* copy-on-write faults that took the page over without
+                                   a copy: no other mapping held it any more */
 };
 
 /* Regions one process may have: agora's vm.max_map_count (Linux: 65530;
@@ -29,7 +32,11 @@ struct agora_meminfo {
 #define AGORA_REGION_HEAP  1
 #define AGORA_REGION_STACK 2
 #define AGORA_REGION_SHM   3
+#define AGORA_REGION_SHARED 4   /* MAP_SHARED|MAP_ANONYMOUS memory */
+#define AGORA_REGION_FILE  5    /* pages of a ramfs file (exec's image, mmap of a file) */
 #define AGORA_REGION_FRAMES 16
+
+#define AGORA_REGION_PRIVATE 0x1    /* flags: private (copy-on-write), else shared */
 
 struct agora_region {
     uint32_t start, end;        /* [start, end), page aligned */
@@ -38,6 +45,12 @@ struct agora_region {
     int32_t shmid;              /* the segment's id for shm regions, else -1 */
     uint32_t pages_present;     /* pages with a page-table entry now */
     uint32_t frames[AGORA_REGION_FRAMES];   /* physical address of the first pages, 0 if absent */
+    uint32_t refs[AGORA_REGION_FRAMES];     /* each of those frames' reference count */
+    uint32_t writable;          /* bit i: page i's entry allows writing now (a private
+                                   page without it while prot has write is copy-on-write) */
+    uint32_t flags;             /* AGORA_REGION_PRIVATE */
+    uint32_t offset;            /* the object's page mapped at start (file, shm) */
+    char name[32];              /* file regions: the file's path, maybe cut short */
 };
 
 #endif

@@ -206,7 +206,7 @@ $(B)/initrd.tar: $(USER_BINS) $(FIXTURE_ELFS) $(MODE_FIXTURES) $(ROOTFS_FILES) F
 	@cmp -s $(B)/root/etc/tests.new $(B)/root/etc/tests 2>/dev/null || mv $(B)/root/etc/tests.new $(B)/root/etc/tests
 	@rm -f $(B)/root/etc/tests.new
 	@for t in $(B)/root/tests/*; do n=$$(basename $$t); grep -qx "$$n" $(B)/root/etc/tests || rm -f $$t; done 2>/dev/null; true
-	tar --format=ustar --owner=0 --group=0 --sort=name --mtime=@0 -C $(B)/root -cf $@.tmp .
+	python3 tools/mkinitrd.py $(B)/root $@.tmp
 	@cmp -s $@.tmp $@ 2>/dev/null && rm -f $@.tmp || mv $@.tmp $@
 
 FORCE:

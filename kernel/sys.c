@@ -1,5 +1,5 @@
 /*
- * sys.c: small system calls: the break, time and sleeping, uname, sysinfo,
+ * sys.c: small system calls: time and sleeping, uname, sysinfo,
  * thread-area and tid bookkeeping that static Linux binaries make, and
  * reboot (which powers QEMU off with the test verdict).
  */
@@ -50,96 +50,6 @@ static int clock_now(int clk, int64_t *ns)
     default:
         return -EINVAL;
     }
-}
-
-long sys_brk(uint32_t addr)
-{
-    return (long)vm_brk(current->vm, addr);
-}
-
-/* Check a user range for munmap/mprotect: [addr, addr + len) page-rounded. */
-static int user_range(uint32_t addr, uint32_t len, vaddr_t *end)
-{
-    if ((addr & (PAGE_SIZE - 1)) || len == 0)
-        return -EINVAL;
-    uint32_t size = ALIGN_UP(len, PAGE_SIZE);
-    if (size < len || addr + size < addr || addr + size > USER_TOP || addr < USER_BASE)
-        return -EINVAL;
-    *end = addr + size;
-    return 0;
-}
-
-/* munmap: removes whole pages of any regions in the range (an shm piece
- * going away detaches it, as on Linux); an unmapped range is fine. */
-long sys_munmap(uint32_t addr, uint32_t len)
-{
-    vaddr_t end;
-    int err = user_range(addr, len, &end);
-    return err < 0 ? err : vm_unmap_range(current->vm, addr, end);
-}
-
-/* mmap2 (mmap with the offset in pages): anonymous private memory only.
- * agora has no mappable files (-ENODEV) and no shared anonymous memory
- * (-EINVAL: use System V shared memory, which is what agora is for). */
-long sys_mmap2(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags, int fd,
-               uint32_t pgoff)
-{
-    (void)fd;
-    (void)pgoff;
-    if (len == 0 || (prot & ~(uint32_t)(VM_READ | VM_WRITE | VM_EXEC)))
-        return -EINVAL;
-    if (!(flags & MAP_ANONYMOUS))
-        return -ENODEV;
-    if ((flags & (MAP_SHARED | MAP_PRIVATE)) != MAP_PRIVATE)
-        return -EINVAL;
-    uint32_t size = ALIGN_UP(len, PAGE_SIZE);
-    if (size < len)
-        return -ENOMEM;
-    if (prot & (VM_WRITE | VM_EXEC))
-        prot |= VM_READ;                /* x86 pages cannot be write-only */
-    struct vm_space *vs = current->vm;
-    int err;
-    if (flags & MAP_FIXED) {
-        vaddr_t end;
-        if ((err = user_range(addr, size, &end)) < 0)
-            return err;
-    } else {
-        addr = vm_find_hole(vs, size, ALIGN_UP(vs->brk, PAGE_SIZE), SHM_AREA_TOP);
-        if (!addr)
-            return -ENOMEM;
-    }
-    /* -ENOMEM also past the region limit or RLIMIT_AS, before anything
-     * MAP_FIXED would replace is unmapped. */
-    if ((err = vm_map_anon(vs, addr, addr + size, prot)) < 0)
-        return err;
-    return (long)addr;
-}
-
-/* The old mmap (90) takes its six arguments in a user structure. */
-long sys_old_mmap(const uint32_t __user *args)
-{
-    uint32_t a[6];
-    if (copyin(a, args, sizeof(a)) < 0)
-        return -EFAULT;
-    if (a[5] & (PAGE_SIZE - 1))
-        return -EINVAL;
-    return sys_mmap2(a[0], a[1], a[2], a[3], (int)a[4], a[5] >> PAGE_SHIFT);
-}
-
-long sys_mprotect(uint32_t addr, uint32_t len, uint32_t prot)
-{
-    if (prot & ~(uint32_t)(VM_READ | VM_WRITE | VM_EXEC))
-        return -EINVAL;
-    if (len == 0 && !(addr & (PAGE_SIZE - 1)))
-        return 0;
-    vaddr_t end;
-    int err = user_range(addr, len, &end);
-    if (err < 0)
-        return err;
-    /* x86 pages without PAE cannot forbid reading: write implies read. */
-    if (prot & (VM_WRITE | VM_EXEC))
-        prot |= VM_READ;
-    return vm_protect(current->vm, addr, end, prot);
 }
 
 long sys_time(int32_t __user *t)
@@ -421,6 +331,8 @@ long sys_agora_meminfo(void __user *buf)
         .free_frames = pmm_free_frames(),
         .kheap_bytes = (uint32_t)kheap_used(),
         .nprocs = (uint32_t)proc_count(),
+        .cow_copies = vm_cow_copies,
+        .cow_reuses = vm_cow_reuses,
     };
     shm_counts(&mi.shm_segments, &mi.shm_frames);
     return copyout(buf, &mi, sizeof(mi)) < 0 ? -EFAULT : 0;

@@ -114,7 +114,12 @@ static void user_fault(struct trapframe *tf)
         int err = proc_page_fault(addr, tf->err & PF_WRITE);
         if (err == 0)
             return;
-        proc_fault_signal(SIGSEGV, addr, err == -EACCES ? SEGV_ACCERR : SEGV_MAPERR);
+        if (err == -ENOMEM)             /* no frame for the page: as Linux's OOM kill */
+            proc_exit_by_signal(SIGKILL);
+        if (err == -EIO)                /* past the end of a mapped file */
+            proc_fault_signal(SIGBUS, addr, BUS_ADRERR);
+        else
+            proc_fault_signal(SIGSEGV, addr, err == -EACCES ? SEGV_ACCERR : SEGV_MAPERR);
         return;
     }
     case T_DIVIDE:

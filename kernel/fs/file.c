@@ -20,6 +20,7 @@
  * Handlers never touch user memory except through copyin/copyout/copyinstr.
  */
 #include <kernel/fs.h>
+#include <kernel/vm.h>
 #include <kernel/fs_syscalls.h>
 #include <kernel/proc.h>
 #include <kernel/sched.h>
@@ -275,7 +276,8 @@ static int permission(const struct ramfs_inode *ip, const struct proc *p, bool r
     return ((int)bits & mask) == mask ? 0 : -EACCES;
 }
 
-int fs_lookup_exec(const char *path, const uint8_t **data, uint32_t *size)
+int fs_lookup_exec(const char *path, const uint8_t **data, uint32_t *size,
+                   struct vm_object **obj)
 {
     struct ramfs_inode *ip;
     int err = ramfs_walk(path, &ip, NULL);
@@ -287,8 +289,35 @@ int fs_lookup_exec(const char *path, const uint8_t **data, uint32_t *size)
         return -EACCES;
     if ((err = permission(ip, current, false, MAY_EXEC)) < 0)
         return err;
+    if (!(*obj = fs_file_object(ip)))
+        return -ENOMEM;
     *data = ip->data;
     *size = ip->size;
+    return 0;
+}
+
+int fs_fd_check(int fd)
+{
+    return fd_file(fd) ? 0 : -EBADF;
+}
+
+int fs_mmap(int fd, bool shared, uint32_t prot, struct vm_object **obj, uint32_t *maxprot)
+{
+    struct file *f = fd_file(fd);
+    if (!f)
+        return -EBADF;
+    /* Every ramfs file is read-only, so no descriptor of one can write:
+     * a shared mapping may never get write, a private one may (its
+     * writes are copies). */
+    if (shared && (prot & VM_WRITE) && !can_write(f))
+        return -EACCES;
+    if (!can_read(f))
+        return -EACCES;
+    if (!ramfs_is_reg(f->ip))
+        return -ENODEV;
+    *maxprot = VM_READ | VM_EXEC | (shared && !can_write(f) ? 0 : VM_WRITE);
+    if (!(*obj = fs_file_object(f->ip)))
+        return -ENOMEM;
     return 0;
 }
 

@@ -14,6 +14,7 @@
 #include <kernel/types.h>
 
 struct linux_stat;
+struct vm_object;
 struct linux_stat64;
 
 #define RAMFS_NAME_MAX 255              /* longest path component */
@@ -30,6 +31,8 @@ struct ramfs_inode {
     uint32_t size;                      /* bytes (0 for directories and devices) */
     uint32_t rdev;                      /* devices only, RAMFS_MKDEV encoding */
     const uint8_t *data;                /* regular files: the bytes inside the archive */
+    struct vm_object *obj;              /* regular files: their memory object while
+                                           in use (kernel/fs/mapping.c), else NULL */
     char *name;                         /* component name ("" for the root) */
     struct ramfs_inode *parent;         /* the root is its own parent */
     struct ramfs_inode **children;      /* directories: nchildren entries, archive order */
@@ -71,6 +74,11 @@ static inline bool ramfs_is_chr(const struct ramfs_inode *ip) { return (ip->mode
  * does not fit in size bytes.
  */
 long ramfs_getdents64(const struct ramfs_inode *dir, int64_t *pos, void *buf, size_t size);
+
+/* The memory object of regular file ip (kernel/fs/mapping.c), made if
+ * need be, with a reference for the caller (drop it with vm_object_put);
+ * NULL when the heap is out. */
+struct vm_object *fs_file_object(struct ramfs_inode *ip);
 
 /* Fill the two Linux i386 stat layouts (every byte written). */
 void ramfs_stat(const struct ramfs_inode *ip, struct linux_stat *st);

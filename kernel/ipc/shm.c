@@ -3,14 +3,16 @@
  * and shmctl (Linux i386 syscalls 395-398).
  *
  * This file is the policy: keys, ids, permissions, times and lifetime. The
- * mechanism is kernel/mm: a segment owns an array of frames, filled on the
- * first touch of each page (shm_frame, called by the page-fault handler),
- * and an attachment is a VM_SHM region of the process's address space.
+ * mechanism is kernel/mm: a segment is a memory object (kernel/vm_object.h)
+ * whose page array is filled on the first touch of each page (seg_frame,
+ * called by the page-fault handler), and an attachment is a shared region
+ * of the process's address space that maps it, made by vm_map_object and
+ * undone by vm_unmap_object. This file never sees a region.
  *
  * Lifetime. A segment lives while it has an id (until IPC_RMID) or any
- * attachment. nattch counts the VM_SHM regions that map the segment, and
- * changes only in shm_region_open (shmat, fork) and shm_region_close
- * (shmdt, exit, exec, SHM_REMAP); the last close of a segment marked
+ * attachment. nattch counts the mappings of the segment, and changes
+ * only in seg_open (shmat, fork, a split by munmap or mprotect) and
+ * seg_close (shmdt, munmap, exit, exec, SHM_REMAP); the last close of a segment marked
  * SHM_DEST destroys it and frees its frames; a call that may close the
  * last attachment while still using the segment holds it (seg_hold)
  * so it survives until the call is done. Every frame of a segment is
@@ -42,9 +44,12 @@
 #include <string.h>
 
 #define SHM_SEQ_MULTIPLIER 32768        /* Linux's IPCMNI: id = seq * this + slot */
-#define KEY_BUCKETS 4096               /* one per possible segment: short chains */
+#define KEY_BITS 12
+#define KEY_BUCKETS (1 << KEY_BITS)     /* one per possible segment: short chains */
+_Static_assert(KEY_BUCKETS >= SHMMNI, "a bucket per segment");
 
 struct shm_segment {
+    struct vm_object obj;               /* first: its pages (obj.npages, obj.pages) */
     int32_t key;                        /* IPC_PRIVATE once removed */
     int slot;
     uint16_t seq;
@@ -52,9 +57,6 @@ struct shm_segment {
     uid_t uid, cuid;
     gid_t gid, cgid;
     uint32_t segsz;                     /* bytes, exactly as requested */
-    uint32_t npages;
-    paddr_t *frames;                    /* npages entries, made on first touch */
-    uint32_t nframes;                   /* frames allocated so far (rss) */
     uint32_t nattch;
     uint32_t holds;                     /* calls in progress that use it (see seg_hold) */
     pid_t cpid, lpid;
@@ -88,7 +90,7 @@ static int seg_id(const struct shm_segment *seg)
 static unsigned key_bucket(int32_t key)
 {
     uint32_t k = (uint32_t)key * 2654435761u;   /* Fibonacci hashing */
-    return k >> 20;
+    return k >> (32 - KEY_BITS);     /* the top bits are the best mixed */
 }
 
 static struct shm_segment *find_key(int32_t key)
@@ -149,14 +151,9 @@ static void destroy(struct shm_segment *seg)
         unhash_key(seg);
     slots[seg->slot] = NULL;
     nsegments--;
-    if (seg->frames) {
-        for (uint32_t i = 0; i < seg->npages; i++)
-            if (seg->frames[i])
-                pmm_unref(seg->frames[i]);
-        kfree(seg->frames);
-    }
-    shm_rss -= seg->nframes;
-    shm_tot -= seg->npages;
+    shm_rss -= seg->obj.resident;
+    shm_tot -= seg->obj.npages;
+    vm_pages_release(&seg->obj);
     kfree(seg);
 }
 
@@ -185,15 +182,26 @@ static void seg_release(struct shm_segment *seg)
     destroy_if_unused(seg);
 }
 
-void shm_region_open(struct shm_segment *seg)
+/* ---- the segment as a memory object ------------------------------------ */
+
+static struct shm_segment *to_seg(struct vm_object *obj)
 {
+    return (struct shm_segment *)obj;   /* obj is the first member */
+}
+
+/* A region mapping the segment came into being: one attachment more. */
+static void seg_open(struct vm_object *obj)
+{
+    struct shm_segment *seg = to_seg(obj);
     seg->nattch++;
     seg->atime = time_now_seconds();
     seg->lpid = current->pid;
 }
 
-void shm_region_close(struct shm_segment *seg)
+/* One went away; the last of a segment marked SHM_DEST destroys it. */
+static void seg_close(struct vm_object *obj)
 {
+    struct shm_segment *seg = to_seg(obj);
     assert(seg->nattch > 0);
     seg->nattch--;
     seg->dtime = time_now_seconds();
@@ -201,29 +209,28 @@ void shm_region_close(struct shm_segment *seg)
     destroy_if_unused(seg);
 }
 
-paddr_t shm_frame(struct shm_segment *seg, uint32_t idx)
+/* Page idx, zeroed on first touch (the page-fault handler asks). */
+static paddr_t seg_frame(struct vm_object *obj, uint32_t idx)
 {
-    assert(idx < seg->npages);
-    if (!seg->frames) {
-        seg->frames = kzalloc(seg->npages * sizeof(paddr_t));
-        if (!seg->frames)
-            return 0;
-    }
-    if (!seg->frames[idx]) {
-        paddr_t pa = vm_alloc_zeroed_frame();
-        if (!pa)
-            return 0;
-        seg->frames[idx] = pa;          /* the segment's own reference */
-        seg->nframes++;
-        shm_rss++;
-    }
-    return seg->frames[idx];
+    uint32_t before = obj->resident;
+    paddr_t pa = vm_pages_zerofill(obj, idx);
+    shm_rss += obj->resident - before;
+    return pa;
 }
 
-int shm_segment_id(const struct shm_segment *seg)
+static int seg_describe(struct vm_object *obj, char *name, uint32_t len)
 {
-    return seg_id(seg);
+    (void)name;
+    (void)len;
+    return seg_id(to_seg(obj));
 }
+
+static const struct vm_object_ops shm_ops = {
+    .frame = seg_frame,
+    .open = seg_open,
+    .close = seg_close,
+    .describe = seg_describe,
+};
 
 /* ---- shmget -------------------------------------------------------------- */
 
@@ -254,8 +261,10 @@ static long newseg(int32_t key, uint32_t size, int shmflg)
     seg->mode = (uint16_t)(shmflg & 0777);
     seg->uid = seg->cuid = current->euid;
     seg->gid = seg->cgid = current->egid;
+    seg->obj.ops = &shm_ops;
+    seg->obj.kind = VMO_SHM;
+    seg->obj.npages = npages;
     seg->segsz = size;
-    seg->npages = npages;
     seg->cpid = current->pid;
     seg->ctime = time_now_seconds();
     slots[slot] = seg;
@@ -319,36 +328,22 @@ long sys_shmat(int shmid, uint32_t shmaddr, int shmflg)
         return err;
 
     struct vm_space *vs = current->vm;
-    uint32_t size = seg->npages << PAGE_SHIFT;
-    seg_hold(seg);
+    uint32_t size = seg->obj.npages << PAGE_SHIFT;
     if (addr) {
-        err = -EINVAL;
         if (addr + size < addr || addr + size > USER_TOP || addr < USER_BASE)
-            goto out;
-        if (!vm_range_free(vs, addr, addr + size)) {
-            if (!(shmflg & SHM_REMAP))
-                goto out;
-            if ((err = vm_may_map(vs, addr, addr + size)) < 0)    /* limits first */
-                goto out;
-            if ((err = vm_unmap_range(vs, addr, addr + size)) < 0)
-                goto out;
-        }
+            return -EINVAL;
+        if (!(shmflg & SHM_REMAP) && !vm_range_free(vs, addr, addr + size))
+            return -EINVAL;
     } else {
-        addr = vm_find_hole(vs, size, ALIGN_UP(vs->brk, PAGE_SIZE), SHM_AREA_TOP);
-        err = -ENOMEM;
+        addr = vm_place(vs, size);
         if (!addr)
-            goto out;
+            return -ENOMEM;
     }
-    struct vm_region *r;
-    if ((err = vm_region_add(vs, addr, addr + size, prot, VM_SHM, &r)) < 0)
-        goto out;
-    r->seg = seg;
-    r->seg_pgoff = 0;
-    r->maxprot = prot | VM_EXEC;        /* mprotect may not add write to SHM_RDONLY */
-    shm_region_open(seg);
-    err = 0;
-out:
-    seg_release(seg);                   /* the remap may have closed the last attachment */
+    /* SHM_REMAP may replace the caller's own last attachment of a removed
+     * segment: the hold keeps seg alive until the new one is made. */
+    seg_hold(seg);
+    err = vm_map_object(vs, addr, addr + size, prot, prot | VM_EXEC, VM_SHARED, &seg->obj, 0);
+    seg_release(seg);
     return err < 0 ? err : (long)addr;
 }
 
@@ -356,27 +351,9 @@ long sys_shmdt(uint32_t shmaddr)
 {
     if (shmaddr & (PAGE_SIZE - 1))
         return -EINVAL;
-    struct vm_space *vs = current->vm;
-    /* Find the attachment whose page 0 is (or was) mapped at shmaddr: a
-     * piece of it whose offset in the segment matches its distance. */
-    struct shm_segment *seg = NULL;
-    for (struct vm_region *r = vs->regions; r; r = r->next) {
-        if (r->kind == VM_SHM && r->start >= shmaddr &&
-            r->start - shmaddr == r->seg_pgoff << PAGE_SHIFT) {
-            seg = r->seg;
-            break;
-        }
-    }
-    if (!seg)
-        return -EINVAL;
-    vaddr_t end = shmaddr + (seg->npages << PAGE_SHIFT);
-    for (struct vm_region *r = vs->regions, *next; r && r->start < end; r = next) {
-        next = r->next;
-        if (r->kind == VM_SHM && r->seg == seg && r->start >= shmaddr &&
-            r->start - shmaddr == r->seg_pgoff << PAGE_SHIFT)
-            vm_region_remove(vs, r);
-    }
-    return 0;
+    /* The attachment whose page 0 is (or was) mapped at shmaddr: every
+     * piece of it that lies where it was attached goes. */
+    return vm_unmap_object(current->vm, shmaddr, &shm_ops);
 }
 
 /* ---- shmctl -------------------------------------------------------------- */

@@ -3,25 +3,35 @@
  * brk and fork that work on them.
  *
  * Regions are kept in a list sorted by start address and never overlap.
- * Page-table entries are created lazily by vm_fault: a zero-filled frame
- * for private memory, the segment's frame for shm (asked of shm_frame).
- * A shm region is opened (shm_region_open) whenever one comes into being,
- * by shmat or by fork, and closed (shm_region_close) whenever one goes away.
+ * Each maps a run of pages of a memory object (kernel/vm_object.h), and
+ * page-table entries are created lazily by vm_fault, which asks the object
+ * for the frame. A region is private (copy-on-write) or shared (VM_SHARED):
+ *
+ *   - shared: the object's frame is mapped with the region's protections,
+ *     and every process mapping the object sees every write;
+ *   - private: a zero-fill page is the process's own from the start; a
+ *     file page is mapped read-only until the first write copies it; and
+ *     after fork, parent and child map the same frames read-only until the
+ *     first write in either copies the page, or takes it over when no one
+ *     else maps it any more (its frame's count is 1).
+ *
+ * A region opens its object when it comes into being (a new mapping,
+ * fork, the upper half of a split) and closes it when it goes.
  *
  * Limits. Every region is a kernel-heap block, so a process may have at
  * most VM_MAX_MAP_COUNT of them (Linux's vm.max_map_count, lower here: see
  * below), and the pages its regions span may not pass its RLIMIT_AS. An
  * mmap, mprotect, munmap, brk, shmat or exec that would go beyond either
  * gives -ENOMEM and changes nothing; fork copies regions without checks,
- * as Linux does. Adjacent private regions that come to agree (same kind
- * and protections) are merged, as Linux merges VMAs.
+ * as Linux does. Adjacent private zero-fill regions that come to agree
+ * (same flags and protections) are merged, as Linux merges VMAs.
  */
 #include <kernel/vm.h>
 #include <kernel/pmm.h>
 #include <kernel/kheap.h>
-#include <kernel/shm.h>
 #include <kernel/console.h>
 #include <kernel/proc.h>
+#include <arch/arch.h>
 #include <arch/mmu.h>
 #include <arch/memlayout.h>
 #include <uapi/errno.h>
@@ -66,13 +76,13 @@ static bool within_limits(const struct vm_space *vs, int delta, int64_t dpages)
     return dpages <= 0 || (int64_t)vs->npages + dpages <= as_pages;
 }
 
-/* Can a and b (a just below b) be one region? Private memory of one kind
- * and the same protections; shm pieces never merge (each counts in
- * nattch). */
+/* Can a and b (a just below b) be one region? Private zero-fill memory
+ * with the same flags and protections. Other objects never merge: each
+ * region is one open of its object (shm counts them in nattch). */
 static bool mergeable(const struct vm_region *a, const struct vm_region *b)
 {
-    return a->end == b->start && a->kind == b->kind && a->kind != VM_SHM &&
-           a->prot == b->prot && a->maxprot == b->maxprot;
+    return a->end == b->start && a->obj == &vm_anon && b->obj == &vm_anon &&
+           a->flags == b->flags && a->prot == b->prot && a->maxprot == b->maxprot;
 }
 
 /* What an operation does to [start, end). */
@@ -84,14 +94,16 @@ enum change { CH_REMOVE, CH_PROTECT, CH_MAP };
 struct tally {
     int pieces;
     bool have;
-    struct vm_region last;              /* its end, kind and protections */
+    struct vm_region last;              /* its end, object, flags and protections */
 };
 
-static void tally_piece(struct tally *t, vaddr_t start, vaddr_t end, enum vm_kind kind,
-                        uint32_t prot, uint32_t maxprot)
+static void tally_piece(struct tally *t, const struct vm_region *like, vaddr_t start,
+                        vaddr_t end, uint32_t prot)
 {
-    struct vm_region p = { .start = start, .end = end, .prot = prot, .maxprot = maxprot,
-                           .kind = kind };
+    struct vm_region p = *like;
+    p.start = start;
+    p.end = end;
+    p.prot = prot;
     if (!t->have || !mergeable(&t->last, &p))
         t->pieces++;
     t->last = p;
@@ -99,13 +111,12 @@ static void tally_piece(struct tally *t, vaddr_t start, vaddr_t end, enum vm_kin
 }
 
 /* How many regions vs would have once [start, end) is removed (munmap),
- * given prot (mprotect), or replaced by one new region of kind and prot
- * (mmap, shmat), with the merges that follow: the check is on the result,
- * so a call that splits only to merge again is fine at the limit. */
+ * given prot (mprotect), or replaced by the new region nr (mmap, shmat),
+ * with the merges that follow: the check is on the result, so a call that
+ * splits only to merge again is fine at the limit. */
 static int count_after(const struct vm_space *vs, vaddr_t start, vaddr_t end,
-                       enum change ch, enum vm_kind kind, uint32_t prot)
+                       enum change ch, const struct vm_region *nr, uint32_t prot)
 {
-    const uint32_t all = VM_READ | VM_WRITE | VM_EXEC;
     struct tally t = { 0, false, { 0 } };
     int window = 0;                     /* regions meeting [start, end], ends included */
     bool placed = ch != CH_MAP;         /* the new region counted */
@@ -115,18 +126,18 @@ static int count_after(const struct vm_space *vs, vaddr_t start, vaddr_t end,
         window++;
         vaddr_t lo = MAX(r->start, start), hi = MIN(r->end, end);
         if (r->start < lo)
-            tally_piece(&t, r->start, lo, r->kind, r->prot, r->maxprot);
+            tally_piece(&t, r, r->start, lo, r->prot);
         if (!placed && (lo < hi || hi < r->end)) {
-            tally_piece(&t, start, end, kind, prot, all);
+            tally_piece(&t, nr, start, end, nr->prot);
             placed = true;
         }
         if (lo < hi && ch == CH_PROTECT)
-            tally_piece(&t, lo, hi, r->kind, prot, r->maxprot);
+            tally_piece(&t, r, lo, hi, prot);
         if (hi < r->end)
-            tally_piece(&t, hi, r->end, r->kind, r->prot, r->maxprot);
+            tally_piece(&t, r, hi, r->end, r->prot);
     }
     if (!placed)
-        tally_piece(&t, start, end, kind, prot, all);
+        tally_piece(&t, nr, start, end, nr->prot);
     return (int)vs->nregions - window + t.pieces;
 }
 
@@ -140,57 +151,34 @@ static uint32_t mapped_pages(const struct vm_space *vs, vaddr_t start, vaddr_t e
     return n;
 }
 
-/* Would replacing [start, end) by one new region of kind and prot fit? */
-static int map_fits(const struct vm_space *vs, vaddr_t start, vaddr_t end, enum vm_kind kind,
-                    uint32_t prot)
+/* Put a copy of tmpl in the sorted list; no checks (fork copies through
+ * this, limits or not), no open. NULL when the heap is out. */
+static struct vm_region *insert(struct vm_space *vs, const struct vm_region *tmpl)
 {
-    int delta = count_after(vs, start, end, CH_MAP, kind, prot) - (int)vs->nregions;
-    int64_t dpages = (int64_t)((end - start) >> PAGE_SHIFT) - mapped_pages(vs, start, end);
-    return within_limits(vs, delta, dpages) ? 0 : -ENOMEM;
-}
-
-int vm_may_map(struct vm_space *vs, vaddr_t start, vaddr_t end)
-{
-    return map_fits(vs, start, end, VM_SHM, 0);
-}
-
-/* Put a new region in the sorted list; no checks (fork copies through
- * this, limits or not). NULL when the heap is out. */
-static struct vm_region *insert(struct vm_space *vs, vaddr_t start, vaddr_t end,
-                                uint32_t prot, enum vm_kind kind)
-{
-    struct vm_region *r = kzalloc(sizeof(*r));
+    struct vm_region *r = kmalloc(sizeof(*r));
     if (!r)
         return NULL;
-    r->start = start;
-    r->end = end;
-    r->prot = prot;
-    r->maxprot = VM_READ | VM_WRITE | VM_EXEC;
-    r->kind = kind;
+    *r = *tmpl;
     struct vm_region **pp = &vs->regions;
-    while (*pp && (*pp)->start < start)
+    while (*pp && (*pp)->start < r->start)
         pp = &(*pp)->next;
     r->next = *pp;
     *pp = r;
     vs->nregions++;
-    vs->npages += (end - start) >> PAGE_SHIFT;
+    vs->npages += (r->end - r->start) >> PAGE_SHIFT;
     return r;
 }
 
-int vm_region_add(struct vm_space *vs, vaddr_t start, vaddr_t end, uint32_t prot,
-                  enum vm_kind kind, struct vm_region **out)
+static void open_object(struct vm_object *obj)
 {
-    assert(start < end && !(start & (PAGE_SIZE - 1)) && !(end & (PAGE_SIZE - 1)));
-    if (start < USER_BASE || end > USER_TOP || !vm_range_free(vs, start, end))
-        return -EINVAL;
-    if (!within_limits(vs, 1, (end - start) >> PAGE_SHIFT))
-        return -ENOMEM;
-    struct vm_region *r = insert(vs, start, end, prot, kind);
-    if (!r)
-        return -ENOMEM;
-    if (out)
-        *out = r;
-    return 0;
+    if (obj->ops->open)
+        obj->ops->open(obj);
+}
+
+static void close_object(struct vm_object *obj)
+{
+    if (obj->ops->close)
+        obj->ops->close(obj);
 }
 
 /* Merge the mergeable neighbours among the regions meeting [start, end]
@@ -204,7 +192,7 @@ static void merge_range(struct vm_space *vs, vaddr_t start, vaddr_t end)
             r->touched |= next->touched;
             r->next = next->next;
             vs->nregions--;
-            kfree(next);
+            kfree(next);                /* zero-fill memory: no close to make */
             continue;                   /* r may take the next one too */
         }
         r = next;
@@ -219,7 +207,8 @@ static void unmap_pages(struct vm_space *vs, vaddr_t start, vaddr_t end)
         vm_unmap_page(vs, va);
 }
 
-void vm_region_remove(struct vm_space *vs, struct vm_region *r)
+/* Remove one region: unmap its pages, close its object. */
+static void region_remove(struct vm_space *vs, struct vm_region *r)
 {
     struct vm_region **pp = &vs->regions;
     while (*pp != r)
@@ -229,13 +218,24 @@ void vm_region_remove(struct vm_space *vs, struct vm_region *r)
     vs->npages -= (r->end - r->start) >> PAGE_SHIFT;
     if (r->touched)
         unmap_pages(vs, r->start, r->end);
-    if (r->kind == VM_SHM)
-        shm_region_close(r->seg);
+    close_object(r->obj);
     kfree(r);
 }
 
-/* Split r in two at page address at; the upper half is a new region (for
- * shm, a new attachment piece: one more nattch, as Linux counts VMAs). */
+void vm_regions_drop(struct vm_space *vs)
+{
+    while (vs->regions) {
+        struct vm_region *r = vs->regions;
+        vs->regions = r->next;
+        close_object(r->obj);
+        kfree(r);
+    }
+    vs->nregions = vs->npages = 0;
+}
+
+/* Split r in two at page address at; the upper half is a new region, a
+ * new mapping of the object (for shm, one more nattch, as Linux counts
+ * VMAs). */
 static int split(struct vm_space *vs, struct vm_region *r, vaddr_t at)
 {
     struct vm_region *upper = kmalloc(sizeof(*upper));
@@ -244,12 +244,10 @@ static int split(struct vm_space *vs, struct vm_region *r, vaddr_t at)
     vs->nregions++;
     *upper = *r;
     upper->start = at;
+    upper->pgoff += (at - r->start) >> PAGE_SHIFT;
     r->end = at;
     r->next = upper;
-    if (r->kind == VM_SHM) {
-        upper->seg_pgoff += (at - r->start) >> PAGE_SHIFT;
-        shm_region_open(upper->seg);
-    }
+    open_object(upper->obj);
     return 0;
 }
 
@@ -272,7 +270,7 @@ static int split_at_bounds(struct vm_space *vs, vaddr_t start, vaddr_t end)
 int vm_unmap_range(struct vm_space *vs, vaddr_t start, vaddr_t end)
 {
     /* Only a hole inside one region adds one (Linux: ENOMEM at the limit). */
-    int delta = count_after(vs, start, end, CH_REMOVE, VM_ANON, 0) - (int)vs->nregions;
+    int delta = count_after(vs, start, end, CH_REMOVE, NULL, 0) - (int)vs->nregions;
     if (!within_limits(vs, delta, 0))
         return -ENOMEM;
     int err = split_at_bounds(vs, start, end);
@@ -282,10 +280,20 @@ int vm_unmap_range(struct vm_space *vs, vaddr_t start, vaddr_t end)
     while (r && r->start < end) {
         struct vm_region *next = r->next;
         if (start <= r->start && r->end <= end)
-            vm_region_remove(vs, r);
+            region_remove(vs, r);
         r = next;
     }
     return 0;
+}
+
+/* The protection a present page of r gets in its page-table entry: a
+ * private page whose frame is also mapped elsewhere (after fork) or is a
+ * file's own stays read-only, so the first write copies it. */
+static uint32_t page_prot(const struct vm_region *r, pte_t pte)
+{
+    if (!(r->flags & VM_SHARED) && pmm_refcount(PTE_ADDR(pte)) > 1)
+        return r->prot & ~VM_WRITE;
+    return r->prot;
 }
 
 int vm_protect(struct vm_space *vs, vaddr_t start, vaddr_t end, uint32_t prot)
@@ -306,7 +314,7 @@ int vm_protect(struct vm_space *vs, vaddr_t start, vaddr_t end, uint32_t prot)
         return -ENOMEM;
     /* The regions left (splits at the ends, merges after) may not pass
      * the region limit (Linux: ENOMEM). */
-    if (!within_limits(vs, count_after(vs, start, end, CH_PROTECT, VM_ANON, prot) -
+    if (!within_limits(vs, count_after(vs, start, end, CH_PROTECT, NULL, prot) -
                            (int)vs->nregions, 0))
         return -ENOMEM;
     int err = split_at_bounds(vs, start, end);
@@ -318,30 +326,87 @@ int vm_protect(struct vm_space *vs, vaddr_t start, vaddr_t end, uint32_t prot)
         r->prot = prot;
         for (vaddr_t va = vm_next_present(vs, r->start, r->end); va < r->end;
              va = vm_next_present(vs, va + PAGE_SIZE, r->end))
-            vm_protect_page(vs, va, prot);
+            vm_protect_page(vs, va, page_prot(r, vm_lookup_pte(vs, va)));
     }
     merge_range(vs, start, end);
     return 0;
 }
 
-int vm_map_anon(struct vm_space *vs, vaddr_t start, vaddr_t end, uint32_t prot)
+/* Replace whatever [start, end) holds by a region like nr. */
+static int map_region(struct vm_space *vs, const struct vm_region *nr)
 {
-    assert(start < end && start >= USER_BASE && end <= USER_TOP);
-    int err = map_fits(vs, start, end, VM_ANON, prot);
+    vaddr_t start = nr->start, end = nr->end;
+    assert(start < end && !(start & (PAGE_SIZE - 1)) && !(end & (PAGE_SIZE - 1)));
+    if (start < USER_BASE || end > USER_TOP)
+        return -EINVAL;
+    /* The limits, on the address space as it will be, before any change. */
+    int delta = count_after(vs, start, end, CH_MAP, nr, nr->prot) - (int)vs->nregions;
+    int64_t dpages = (int64_t)((end - start) >> PAGE_SHIFT) - mapped_pages(vs, start, end);
+    if (!within_limits(vs, delta, dpages))
+        return -ENOMEM;
+    int err = vm_unmap_range(vs, start, end);
     if (err < 0)
         return err;
-    if ((err = vm_unmap_range(vs, start, end)) < 0)
-        return err;
-    /* Not vm_region_add: its count is before the merge, map_fits's after. */
-    if (!insert(vs, start, end, prot, VM_ANON))
+    if (!insert(vs, nr))
         return -ENOMEM;
+    open_object(nr->obj);
     merge_range(vs, start, end);
+    return 0;
+}
+
+int vm_map_object(struct vm_space *vs, vaddr_t start, vaddr_t end, uint32_t prot,
+                  uint32_t maxprot, uint32_t flags, struct vm_object *obj, uint32_t pgoff)
+{
+    struct vm_region nr = {
+        .start = start, .end = end, .prot = prot, .maxprot = maxprot, .flags = flags,
+        .obj = obj, .pgoff = obj == &vm_anon ? start >> PAGE_SHIFT : pgoff,
+    };
+    return map_region(vs, &nr);
+}
+
+int vm_map_image(struct vm_space *vs, vaddr_t start, vaddr_t end, uint32_t prot,
+                 struct vm_object *obj, uint32_t pgoff, vaddr_t zero_from)
+{
+    struct vm_region nr = {
+        .start = start, .end = end, .prot = prot, .maxprot = VM_READ | VM_WRITE | VM_EXEC,
+        .obj = obj, .pgoff = pgoff, .zero_from = zero_from,
+    };
+    return map_region(vs, &nr);
+}
+
+int vm_map_anon(struct vm_space *vs, vaddr_t start, vaddr_t end, uint32_t prot, uint32_t flags)
+{
+    return vm_map_object(vs, start, end, prot, VM_READ | VM_WRITE | VM_EXEC, flags, &vm_anon, 0);
+}
+
+/* Does r map page 0 of an object of type ops at addr (or would it, had
+ * the pieces below it not gone)? */
+static bool maps_from(const struct vm_region *r, vaddr_t addr, const struct vm_object_ops *ops)
+{
+    return r->obj->ops == ops && r->start >= addr &&
+           r->start - addr == r->pgoff << PAGE_SHIFT;
+}
+
+int vm_unmap_object(struct vm_space *vs, vaddr_t addr, const struct vm_object_ops *ops)
+{
+    struct vm_object *obj = NULL;
+    for (struct vm_region *r = vs->regions; r && !obj; r = r->next)
+        if (maps_from(r, addr, ops))
+            obj = r->obj;
+    if (!obj)
+        return -EINVAL;
+    /* The object stays alive until its last piece closes. */
+    vaddr_t end = addr + (obj->npages << PAGE_SHIFT);
+    for (struct vm_region *r = vs->regions, *next; r && r->start < end; r = next) {
+        next = r->next;
+        if (r->obj == obj && maps_from(r, addr, ops))
+            region_remove(vs, r);
+    }
     return 0;
 }
 
 vaddr_t vm_find_hole(struct vm_space *vs, uint32_t size, vaddr_t low, vaddr_t high)
 {
-    /* Walk the gaps from the top down: collect region bounds in order first. */
     vaddr_t best = 0;
     vaddr_t gap_start = low;
     for (struct vm_region *r = vs->regions;; r = r->next) {
@@ -356,6 +421,72 @@ vaddr_t vm_find_hole(struct vm_space *vs, uint32_t size, vaddr_t low, vaddr_t hi
     return best;
 }
 
+vaddr_t vm_place(struct vm_space *vs, uint32_t size)
+{
+    return vm_find_hole(vs, size, ALIGN_UP(vs->brk, PAGE_SIZE), SHM_AREA_TOP);
+}
+
+uint32_t vm_cow_copies, vm_cow_reuses;
+
+/* A new frame holding the first n bytes of frame from, zeros after them;
+ * 0 when memory is out. */
+static paddr_t copy_frame(paddr_t from, uint32_t n)
+{
+    paddr_t pa = pmm_alloc_frame();
+    if (!pa)
+        return 0;
+    char *to = kmap(pa);
+    const char *src = kmap(from);
+    memcpy(to, src, n);
+    memset(to + n, 0, PAGE_SIZE - n);
+    kunmap((void *)src);
+    kunmap(to);
+    return pa;
+}
+
+/* A write to the present, read-only page at va of a writable private region: make
+ * it the process's own. If no one else maps the frame (the other owners
+ * wrote or went away) it is taken over as it is; else it is copied. */
+static int copy_on_write(struct vm_space *vs, vaddr_t va, pte_t *pte)
+{
+    paddr_t old = PTE_ADDR(*pte);
+    if (pmm_refcount(old) == 1) {
+        *pte |= PTE_W;
+        vm_cow_reuses++;
+    } else {
+        paddr_t pa = copy_frame(old, PAGE_SIZE);
+        if (!pa)
+            return -ENOMEM;
+        *pte = pa | PTE_P | PTE_U | PTE_W;
+        pmm_unref(old);
+        vm_cow_copies++;
+    }
+    vm_flush_page(vs, va);
+    return 0;
+}
+
+/* The frame for page va of a private region of a file (object page idx),
+ * and in *prot the access its entry gets. A read maps the file's own frame
+ * read-only; a write copies it at once. The page that exec's bss begins in
+ * is a copy with zeros from zero_from on, whatever the access. */
+static paddr_t private_file_page(struct vm_region *r, vaddr_t va, uint32_t idx, bool write,
+                                 uint32_t *prot)
+{
+    if (r->zero_from && va >= r->zero_from)
+        return vm_alloc_zeroed_frame();
+    paddr_t pa = r->obj->ops->frame(r->obj, idx);
+    bool partial = r->zero_from && r->zero_from < va + PAGE_SIZE;
+    if (!pa || (!write && !partial)) {
+        *prot &= ~VM_WRITE;
+        return pa;
+    }
+    paddr_t copy = copy_frame(pa, partial ? r->zero_from - va : PAGE_SIZE);
+    pmm_unref(pa);
+    if (copy && write)
+        vm_cow_copies++;
+    return copy;
+}
+
 int vm_fault(struct vm_space *vs, vaddr_t va, bool write)
 {
     struct vm_region *r = vm_region_find(vs, va);
@@ -364,22 +495,28 @@ int vm_fault(struct vm_space *vs, vaddr_t va, bool write)
     if (!(r->prot & VM_READ) || (write && !(r->prot & VM_WRITE)))
         return -EACCES;
     vaddr_t page = ALIGN_DOWN(va, PAGE_SIZE);
-    if (vm_lookup_pte(vs, page) & PTE_P)
-        return -EACCES;                 /* present yet faulted: a protection fault */
-    paddr_t pa;
-    r->touched = true;
-    if (r->kind == VM_SHM) {
-        pa = shm_frame(r->seg, r->seg_pgoff + (page - r->start) / PAGE_SIZE);
-        if (!pa)
-            return -ENOMEM;
-        return vm_map_page(vs, page, pa, r->prot);
+    pte_t *pte = vm_pte(vs, page, true);
+    if (!pte)
+        return -ENOMEM;
+    if (*pte & PTE_P) {
+        /* Present yet faulted: copy-on-write, or a protection fault. */
+        if (write && !(*pte & PTE_W) && !(r->flags & VM_SHARED))
+            return copy_on_write(vs, page, pte);
+        return -EACCES;
     }
-    pa = vm_alloc_zeroed_frame();
+    uint32_t idx = r->pgoff + ((page - r->start) >> PAGE_SHIFT);
+    if (idx >= r->obj->npages)
+        return -EIO;                    /* past the end of the file: SIGBUS */
+    uint32_t prot = r->prot;
+    paddr_t pa;
+    if ((r->flags & VM_SHARED) || r->obj == &vm_anon)
+        pa = r->obj->ops->frame(r->obj, idx);
+    else
+        pa = private_file_page(r, page, idx, write, &prot);
     if (!pa)
         return -ENOMEM;
-    int err = vm_map_page(vs, page, pa, r->prot);
-    pmm_unref(pa);                      /* the mapping holds the frame now */
-    return err;
+    r->touched = true;
+    return vm_install_page(vs, page, pa, prot);  /* the entry takes the reference */
 }
 
 vaddr_t vm_brk(struct vm_space *vs, vaddr_t new_brk)
@@ -397,13 +534,13 @@ vaddr_t vm_brk(struct vm_space *vs, vaddr_t new_brk)
         /* Extend the heap's top region if it is still plain read-write
          * heap (Linux: a VMA with the same flags), else add one. */
         struct vm_region *last = old_end > vs->heap_start ? vm_region_find(vs, old_end - 1) : NULL;
-        if (last && last->kind == VM_HEAP && last->end == old_end &&
+        if (last && last->obj == &vm_anon && (last->flags & VM_HEAP) && last->end == old_end &&
             last->prot == (VM_READ | VM_WRITE)) {
             if (!within_limits(vs, 0, (new_end - old_end) >> PAGE_SHIFT))
                 return vs->brk;
             last->end = new_end;
             vs->npages += (new_end - old_end) >> PAGE_SHIFT;
-        } else if (vm_region_add(vs, old_end, new_end, VM_READ | VM_WRITE, VM_HEAP, NULL) < 0) {
+        } else if (vm_map_anon(vs, old_end, new_end, VM_READ | VM_WRITE, VM_HEAP) < 0) {
             return vs->brk;
         }
     } else if (new_end < old_end) {
@@ -415,22 +552,6 @@ vaddr_t vm_brk(struct vm_space *vs, vaddr_t new_brk)
     return new_brk;
 }
 
-/* Copy one private page for fork. */
-static int fork_page(struct vm_space *dst, struct vm_region *r, vaddr_t va, pte_t pte)
-{
-    paddr_t pa = pmm_alloc_frame();
-    if (!pa)
-        return -ENOMEM;
-    void *to = kmap(pa);
-    void *from = kmap(PTE_ADDR(pte));
-    memcpy(to, from, PAGE_SIZE);
-    kunmap(from);
-    kunmap(to);
-    int err = vm_map_page(dst, va, pa, r->prot);
-    pmm_unref(pa);
-    return err;
-}
-
 struct vm_space *vm_space_fork(struct vm_space *src)
 {
     struct vm_space *dst = vm_space_create();
@@ -438,37 +559,32 @@ struct vm_space *vm_space_fork(struct vm_space *src)
         return NULL;
     dst->heap_start = src->heap_start;
     dst->brk = src->brk;
-    for (struct vm_region *r = src->regions; r; r = r->next) {
-        struct vm_region *nr = insert(dst, r->start, r->end, r->prot, r->kind);
-        if (!nr)
-            goto fail;
-        nr->maxprot = r->maxprot;
-        if (r->kind == VM_SHM) {
-            /* Shared: the child maps the segment's frames on first touch,
-             * so there is nothing to copy, and nothing for exit to undo. */
-            nr->seg = r->seg;
-            nr->seg_pgoff = r->seg_pgoff;
-            shm_region_open(nr->seg);
-            continue;
+    int err = 0;
+    for (struct vm_region *r = src->regions; r && !err; r = r->next) {
+        if (!insert(dst, r)) {
+            err = -ENOMEM;
+            break;
         }
-        nr->touched = r->touched;
-        for (vaddr_t va = vm_next_present(src, r->start, r->end); va < r->end;
-             va = vm_next_present(src, va + PAGE_SIZE, r->end)) {
-            if (fork_page(dst, r, va, vm_lookup_pte(src, va)) < 0)
-                goto fail;
-        }
+        open_object(r->obj);
+        /* Shared regions: the child maps the object's frames on first
+         * touch, so there is nothing to do. Private ones: the child gets
+         * the parent's frames, read-only in both, copied on first write. */
+        if (!(r->flags & VM_SHARED) && r->touched)
+            err = vm_share_pages(dst, src, r->start, r->end);
+    }
+    vm_flush(src);                      /* the parent's pages lost write */
+    if (err < 0) {
+        vm_space_destroy(dst);
+        return NULL;
     }
     return dst;
-fail:
-    vm_space_destroy(dst);
-    return NULL;
 }
 
 int vm_describe(struct vm_space *vs, struct agora_region *out, int max)
 {
     static const uint32_t kinds[] = {
-        [VM_ANON] = AGORA_REGION_ANON, [VM_HEAP] = AGORA_REGION_HEAP,
-        [VM_STACK] = AGORA_REGION_STACK, [VM_SHM] = AGORA_REGION_SHM,
+        [VMO_ANON] = AGORA_REGION_ANON, [VMO_SHARED_ANON] = AGORA_REGION_SHARED,
+        [VMO_SHM] = AGORA_REGION_SHM, [VMO_FILE] = AGORA_REGION_FILE,
     };
     int n = 0;
     for (struct vm_region *r = vs->regions; r; r = r->next, n++) {
@@ -479,14 +595,26 @@ int vm_describe(struct vm_space *vs, struct agora_region *out, int max)
         d->start = r->start;
         d->end = r->end;
         d->prot = r->prot;
-        d->kind = kinds[r->kind];
-        d->shmid = r->kind == VM_SHM ? shm_segment_id(r->seg) : -1;
+        d->kind = kinds[r->obj->kind];
+        if (r->flags & VM_HEAP)
+            d->kind = AGORA_REGION_HEAP;
+        else if (r->flags & VM_STACK)
+            d->kind = AGORA_REGION_STACK;
+        d->flags = (r->flags & VM_SHARED) ? 0 : AGORA_REGION_PRIVATE;
+        d->offset = r->obj == &vm_anon ? 0 : r->pgoff;
+        d->shmid = r->obj->ops->describe ? r->obj->ops->describe(r->obj, d->name,
+                                                                 sizeof(d->name)) : -1;
         for (vaddr_t va = vm_next_present(vs, r->start, r->end); va < r->end;
              va = vm_next_present(vs, va + PAGE_SIZE, r->end)) {
             uint32_t i = (va - r->start) >> PAGE_SHIFT;
+            pte_t pte = vm_lookup_pte(vs, va);
             d->pages_present++;
-            if (i < AGORA_REGION_FRAMES)
-                d->frames[i] = PTE_ADDR(vm_lookup_pte(vs, va));
+            if (i < AGORA_REGION_FRAMES) {
+                d->frames[i] = PTE_ADDR(pte);
+                d->refs[i] = pmm_refcount(PTE_ADDR(pte));
+                if (pte & PTE_W)
+                    d->writable |= 1u << i;
+            }
         }
     }
     return n;

@@ -5,10 +5,13 @@
  * present yet, exactly as the user's own access would be) and the bytes are
  * copied through the kernel's mapping of the frame. A bad pointer therefore
  * costs -EFAULT, never a kernel fault, and CR0.WP is irrelevant here because
- * a read-only page is refused before any byte is written.
+ * a read-only page is refused (or, copy-on-write, copied) before any byte is
+ * written.
  */
 #include <kernel/uaccess.h>
 #include <kernel/vm.h>
+#include <kernel/pmm.h>
+#include <kernel/console.h>
 #include <kernel/proc.h>
 #include <arch/mmu.h>
 #include <uapi/errno.h>
@@ -22,17 +25,20 @@ static bool range_ok(vaddr_t va, size_t n)
 enum access { READ, WRITE, LOAD };      /* LOAD: exec filling a new image */
 
 /* The frame behind user page va, faulted in if needed; 0 if not allowed.
- * LOAD writes even into pages the user may only read (exec's text). */
+ * A write to a copy-on-write page copies it first, as the user's own write
+ * would. LOAD writes even into pages the user may only read (exec's
+ * assembled pages, which are zero-fill memory of the new image alone). */
 static paddr_t user_frame(struct vm_space *vs, vaddr_t va, enum access acc)
 {
     pte_t pte = vm_lookup_pte(vs, va);
-    if (!(pte & PTE_P)) {
+    if (!(pte & PTE_P) || (acc == WRITE && !(pte & PTE_W))) {
         if (vm_fault(vs, va, acc == WRITE) < 0)
             return 0;
         pte = vm_lookup_pte(vs, va);
     }
     if (!(pte & PTE_P) || !(pte & PTE_U) || (acc == WRITE && !(pte & PTE_W)))
         return 0;
+    assert(acc != LOAD || pmm_refcount(PTE_ADDR(pte)) == 1);
     return PTE_ADDR(pte);
 }
 

@@ -215,16 +215,30 @@ struct vm_space *vm_space_create(void)
     return vs;
 }
 
+/* Drop every user page-table entry of vs and the tables themselves: one
+ * pass over the tables, not a walk per page. */
+static void free_user_tables(struct vm_space *vs)
+{
+    for (uint32_t i = 0; i < KERNEL_PDX; i++) {
+        if (!(vs->pgdir[i] & PTE_P))
+            continue;
+        const pte_t *pt = P2V(PTE_ADDR(vs->pgdir[i]));
+        for (uint32_t j = 0; j < NPTENTRIES; j++)
+            if (pt[j] & PTE_P)
+                pmm_unref(PTE_ADDR(pt[j]));
+        pmm_unref(PTE_ADDR(vs->pgdir[i]));
+        vs->pgdir[i] = 0;
+    }
+}
+
 void vm_space_destroy(struct vm_space *vs)
 {
-    while (vs->regions)
-        vm_region_remove(vs, vs->regions);
-    for (uint32_t i = 0; i < KERNEL_PDX; i++) {
-        if (vs->pgdir[i] & PTE_P)
-            pmm_unref(PTE_ADDR(vs->pgdir[i]));
-    }
     if (active == vs)
         vm_space_activate(NULL);
+    /* The regions go without unmapping page by page: the sweep of the
+     * tables below drops every frame reference at once. */
+    vm_regions_drop(vs);
+    free_user_tables(vs);
     pmm_unref(vs->pgdir_pa);
     kfree(vs);
     nspaces--;
@@ -236,7 +250,7 @@ void vm_space_activate(struct vm_space *vs)
     arch_switch_pgdir(vs ? vs->pgdir_pa : kernel_pgdir_pa);
 }
 
-static pte_t *walk(struct vm_space *vs, vaddr_t va, bool create)
+pte_t *vm_pte(struct vm_space *vs, vaddr_t va, bool create)
 {
     pde_t *pde = &vs->pgdir[PDX(va)];
     if (!(*pde & PTE_P)) {
@@ -250,21 +264,34 @@ static pte_t *walk(struct vm_space *vs, vaddr_t va, bool create)
     return (pte_t *)P2V(PTE_ADDR(*pde)) + PTX(va);
 }
 
-int vm_map_page(struct vm_space *vs, vaddr_t va, paddr_t pa, uint32_t prot)
+/* The PTE bits for a user page with protections prot (0: none at all). */
+static pte_t pte_bits(uint32_t prot)
+{
+    return PTE_P | (prot ? PTE_U : 0) | ((prot & VM_WRITE) ? PTE_W : 0);
+}
+
+int vm_install_page(struct vm_space *vs, vaddr_t va, paddr_t pa, uint32_t prot)
 {
     assert(va < USER_TOP && !(va & (PAGE_SIZE - 1)));
-    pte_t *pte = walk(vs, va, true);
-    if (!pte)
+    pte_t *pte = vm_pte(vs, va, true);
+    if (!pte) {
+        pmm_unref(pa);
         return -ENOMEM;
+    }
     assert(!(*pte & PTE_P));
-    pmm_ref(pa);
-    *pte = pa | PTE_P | (prot ? PTE_U : 0) | ((prot & VM_WRITE) ? PTE_W : 0);
+    *pte = pa | pte_bits(prot);
     return 0;
+}
+
+int vm_map_page(struct vm_space *vs, vaddr_t va, paddr_t pa, uint32_t prot)
+{
+    pmm_ref(pa);
+    return vm_install_page(vs, va, pa, prot);
 }
 
 void vm_unmap_page(struct vm_space *vs, vaddr_t va)
 {
-    pte_t *pte = walk(vs, va, false);
+    pte_t *pte = vm_pte(vs, va, false);
     if (!pte || !(*pte & PTE_P))
         return;
     paddr_t pa = PTE_ADDR(*pte);
@@ -276,7 +303,7 @@ void vm_unmap_page(struct vm_space *vs, vaddr_t va)
 
 void vm_protect_page(struct vm_space *vs, vaddr_t va, uint32_t prot)
 {
-    pte_t *pte = walk(vs, va, false);
+    pte_t *pte = vm_pte(vs, va, false);
     if (!pte || !(*pte & PTE_P))
         return;
     /* PROT_NONE keeps the frame but takes the page away from user mode. */
@@ -291,7 +318,7 @@ pte_t vm_lookup_pte(struct vm_space *vs, vaddr_t va)
 {
     if (va >= USER_TOP)
         return 0;
-    pte_t *pte = walk(vs, va, false);
+    pte_t *pte = vm_pte(vs, va, false);
     return pte ? *pte : 0;
 }
 
@@ -299,7 +326,7 @@ vaddr_t vm_next_present(struct vm_space *vs, vaddr_t va, vaddr_t end)
 {
     assert(end <= USER_TOP);
     while (va < end) {
-        vaddr_t table_end = ALIGN_DOWN(va, 0x400000u) + 0x400000u;
+        vaddr_t table_end = ALIGN_DOWN(va, PT_SPAN) + PT_SPAN;
         pde_t pde = vs->pgdir[PDX(va)];
         if (!(pde & PTE_P)) {
             va = table_end;             /* no page table: 1024 pages at once */
@@ -311,4 +338,48 @@ vaddr_t vm_next_present(struct vm_space *vs, vaddr_t va, vaddr_t end)
                 return va;
     }
     return end;
+}
+
+int vm_share_pages(struct vm_space *dst, struct vm_space *src, vaddr_t start, vaddr_t end)
+{
+    assert(end <= USER_TOP);
+    vaddr_t va = start;
+    while (va < end) {
+        vaddr_t table_end = MIN(ALIGN_DOWN(va, PT_SPAN) + PT_SPAN, end);
+        pde_t pde = src->pgdir[PDX(va)];
+        if (!(pde & PTE_P)) {
+            va = table_end;             /* no page table: nothing present */
+            continue;
+        }
+        pte_t *from = P2V(PTE_ADDR(pde));
+        pte_t *to = NULL;
+        for (; va < table_end; va += PAGE_SIZE) {
+            pte_t *s = &from[PTX(va)];
+            if (!(*s & PTE_P))
+                continue;
+            if (!to) {
+                if (!(to = vm_pte(dst, va, true)))
+                    return -ENOMEM;
+                to -= PTX(va);          /* the table itself */
+            }
+            /* Both entries lose write: the first write in either process
+             * faults, and vm_fault copies or takes the page over. */
+            *s &= ~PTE_W;
+            pmm_ref(PTE_ADDR(*s));
+            to[PTX(va)] = *s;
+        }
+    }
+    return 0;
+}
+
+void vm_flush(struct vm_space *vs)
+{
+    if (vs == active)
+        arch_flush_tlb_all();
+}
+
+void vm_flush_page(struct vm_space *vs, vaddr_t va)
+{
+    if (vs == active)
+        arch_flush_tlb_page(va);
 }

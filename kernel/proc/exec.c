@@ -1,9 +1,17 @@
 /*
- * exec.c: execve. Loads a static ELF32 i386 executable from the ramfs into
+ * exec.c: execve. Maps a static ELF32 i386 executable from the ramfs into
  * a new address space, builds the System V process stack (argc, argv,
  * envp, auxv) and switches the process over. Everything that can fail
  * happens before the old address space is dropped, so a bad executable
  * costs the caller -ENOEXEC (or -ENOMEM...) and nothing else.
+ *
+ * Demand paging: exec copies no page of the file. Each segment's pages are
+ * a private mapping of the file's memory object (kernel/fs/mapping.c), so
+ * text and read-only data are the initrd's own frames, mapped read-only,
+ * data pages are copied on their first write, and the bss is zero-fill
+ * memory made on first touch. Only a page that no single file page can
+ * stand for (one shared by two segments, or a segment whose file offset
+ * and address disagree modulo the page size) is assembled at exec.
  */
 #include <kernel/syscall.h>
 #include <kernel/proc.h>
@@ -73,11 +81,12 @@ static int args_add(struct exec_args *a, const char *s, uint32_t n)
  * page gets exactly its own segment's, so text pages shared with nothing
  * stay read-only. Linux maps each segment over the last (MAP_FIXED), so
  * there a shared page gets the later segment's protection instead; agora
- * copies the bytes, and a page holding bytes of a text and of a data
- * segment must let both be used. Segments may come in any order and may
- * overlap, as on Linux: the file bytes are copied in program-header order,
- * so where two segments give bytes for one address the later one's win,
- * and memory no file byte lands on reads zero.
+ * assembles such a page from the bytes of both, and it must let both be
+ * used. Segments may come in any order and may overlap, as on Linux: an
+ * assembled page gets the file bytes in program-header order, so where two
+ * segments give bytes for one address the later one's win, and memory no
+ * file byte lands on reads zero. A page that maps the file shows, as on
+ * Linux, the whole file page, bytes before p_vaddr included.
  */
 static bool is_load(const struct elf_phdr *ph)
 {
@@ -128,14 +137,43 @@ static int elf_check(const uint8_t *data, uint32_t size, const struct elf_ehdr *
     return 0;
 }
 
-/* Add the regions of the image: cut the address space at every segment's
- * page bounds; each piece between two cuts lies wholly inside or outside
- * each segment and gets the union of the protections of those it is in. */
-static int map_segments(struct vm_space *vs, const struct elf_phdr *ph, int phnum)
+/* Does ph's file offset agree with its address within a page, so that
+ * its pages can be the file's pages? (Linkers make it so; Linux's mmap
+ * of the segment requires it.) */
+static bool congruent(const struct elf_phdr *ph)
 {
-    vaddr_t *cut = kmalloc(2 * phnum * sizeof(*cut));
-    if (!cut)
-        return -ENOMEM;
+    return ((ph->offset ^ ph->vaddr) & (PAGE_SIZE - 1)) == 0;
+}
+
+/* Map piece [lo, hi) that lies in segment ph alone, congruent: the pages
+ * holding file bytes map the file, the rest are bss. */
+static int map_file_piece(struct vm_space *vs, struct vm_object *obj, const struct elf_phdr *ph,
+                          vaddr_t lo, vaddr_t hi, uint32_t prot)
+{
+    vaddr_t file_end = ph->vaddr + ph->filesz;          /* where the file bytes stop */
+    vaddr_t file_hi = ph->filesz ? MIN(hi, ALIGN_UP(file_end, PAGE_SIZE)) : lo;
+    int err = 0;
+    if (lo < file_hi) {
+        uint32_t pgoff = (ph->offset - (ph->vaddr - lo)) >> PAGE_SHIFT;
+        vaddr_t zero_from = ph->memsz > ph->filesz && file_end < file_hi ? file_end : 0;
+        err = vm_map_image(vs, lo, file_hi, prot, obj, pgoff, zero_from);
+    }
+    if (!err && MAX(lo, file_hi) < hi)
+        err = vm_map_anon(vs, MAX(lo, file_hi), hi, prot, 0);
+    return err;
+}
+
+/*
+ * Add the regions of the image: cut the address space at every segment's
+ * page bounds; each piece between two cuts lies wholly inside or outside
+ * each segment and gets the union of the protections of those it is in.
+ * A piece in one congruent segment maps the file; any other is zero-fill
+ * memory that load_pieces fills: their bounds go to piece[], their number
+ * to *npieces. cut[] has room for 2 * phnum bounds, piece[] for 4 * phnum.
+ */
+static int map_segments(struct vm_space *vs, struct vm_object *obj, const struct elf_phdr *ph,
+                        int phnum, vaddr_t *cut, vaddr_t *piece, int *npieces)
+{
     int n = 0;
     for (int i = 0; i < phnum; i++) {
         if (!is_load(&ph[i]))
@@ -150,31 +188,62 @@ static int map_segments(struct vm_space *vs, const struct elf_phdr *ph, int phnu
             cut[j] = cut[j - 1];
         cut[j] = v;
     }
-    int err = 0;
-    struct vm_region *last = NULL;
+    int err = 0, copies = 0;
     for (int k = 0; k + 1 < n && !err; k++) {
         vaddr_t lo = cut[k], hi = cut[k + 1];
         uint32_t prot = 0;
-        for (int i = 0; i < phnum && lo < hi; i++)
-            if (is_load(&ph[i]) && seg_start(&ph[i]) <= lo && hi <= seg_end(&ph[i]))
+        int nsegs = 0, only = -1;
+        for (int i = 0; i < phnum && lo < hi; i++) {
+            if (is_load(&ph[i]) && seg_start(&ph[i]) <= lo && hi <= seg_end(&ph[i])) {
                 prot |= seg_prot(&ph[i]);
+                nsegs++;
+                only = i;
+            }
+        }
         if (!prot)
             continue;                   /* an empty piece, or a hole between segments */
-        if (last && last->end == lo && last->prot == prot)
-            last->end = hi;             /* the same protection goes on */
-        else
-            err = vm_region_add(vs, lo, hi, prot, VM_ANON, &last);
+        if (nsegs == 1 && congruent(&ph[only])) {
+            err = map_file_piece(vs, obj, &ph[only], lo, hi, prot);
+        } else {
+            err = vm_map_anon(vs, lo, hi, prot, 0);
+            piece[2 * copies] = lo;
+            piece[2 * copies + 1] = hi;
+            copies++;
+        }
     }
-    kfree(cut);
+    *npieces = copies;
     return err;
+}
+
+/* Fill the assembled pieces: the file bytes of every segment that lands in
+ * them, in program-header order, so where two segments give bytes for one
+ * address the later one's win. */
+static int load_pieces(struct vm_space *vs, const uint8_t *data, const struct elf_phdr *ph,
+                       int phnum, const vaddr_t *piece, int npieces)
+{
+    for (int i = 0; i < phnum; i++) {
+        if (!is_load(&ph[i]))
+            continue;
+        for (int k = 0; k < npieces; k++) {
+            vaddr_t lo = MAX(piece[2 * k], ph[i].vaddr);
+            vaddr_t hi = MIN(piece[2 * k + 1], ph[i].vaddr + ph[i].filesz);
+            if (lo >= hi)
+                continue;
+            /* LOAD writes even into pages the program may only read. */
+            int err = vm_load(vs, lo, data + ph[i].offset + (lo - ph[i].vaddr), hi - lo);
+            if (err < 0)
+                return err;
+        }
+    }
+    return 0;
 }
 
 /* Build argc/argv/envp/auxv at the top of the new stack; returns the new esp. */
 static int build_stack(struct vm_space *vs, const struct exec_args *a, uint32_t entry,
                        const struct elf_ehdr *eh, uint32_t phdr_va, uint32_t *esp_out)
 {
-    int err = vm_region_add(vs, USER_STACK_TOP - USER_STACK_MAX, USER_STACK_TOP,
-                            VM_READ | VM_WRITE, VM_STACK, NULL);
+    int err = vm_map_anon(vs, USER_STACK_TOP - USER_STACK_MAX, USER_STACK_TOP,
+                          VM_READ | VM_WRITE, VM_STACK);
     if (err < 0)
         return err;
     uint32_t strings = USER_STACK_TOP - 16 - ALIGN_UP(a->len, 4u);
@@ -224,36 +293,38 @@ static int exec_core(const char *path, struct exec_args *a)
 {
     const uint8_t *data;
     uint32_t size;
-    int err = fs_lookup_exec(path, &data, &size);
+    struct vm_object *obj;
+    int err = fs_lookup_exec(path, &data, &size, &obj);
     if (err < 0)
         return err;
     const struct elf_ehdr *eh;
+    struct vm_space *vs = NULL;
+    vaddr_t *cut = NULL;
     if ((err = elf_check(data, size, &eh)) < 0)
-        return err;
-
-    struct vm_space *vs = vm_space_create();
-    if (!vs)
-        return -ENOMEM;
+        goto fail;
+    err = -ENOMEM;
+    if (!(vs = vm_space_create()) || !(cut = kmalloc(6 * eh->phnum * sizeof(*cut))))
+        goto fail;
     const struct elf_phdr *ph = (const struct elf_phdr *)(data + eh->phoff);
     vaddr_t top = 0;
     uint32_t phdr_va = 0;
-    err = map_segments(vs, ph, eh->phnum);
-    for (int i = 0; i < eh->phnum && err == 0; i++) {
+    vaddr_t *piece = cut + 2 * eh->phnum;
+    int npieces;
+    if ((err = map_segments(vs, obj, ph, eh->phnum, cut, piece, &npieces)) < 0 ||
+        (err = load_pieces(vs, data, ph, eh->phnum, piece, npieces)) < 0)
+        goto fail;
+    for (int i = 0; i < eh->phnum; i++) {
         if (!is_load(&ph[i]))
             continue;
-        /* LOAD writes even into pages the program may only read. */
-        err = vm_load(vs, ph[i].vaddr, data + ph[i].offset, ph[i].filesz);
         top = MAX(top, seg_end(&ph[i]));
         if (ph[i].offset <= eh->phoff && eh->phoff < ph[i].offset + ph[i].filesz)
             phdr_va = ph[i].vaddr + (eh->phoff - ph[i].offset);
     }
     uint32_t esp = 0;
-    if (!err)
-        err = build_stack(vs, a, eh->entry, eh, phdr_va, &esp);
-    if (err < 0) {
-        vm_space_destroy(vs);
-        return err;
-    }
+    if ((err = build_stack(vs, a, eh->entry, eh, phdr_va, &esp)) < 0)
+        goto fail;
+    kfree(cut);
+    vm_object_put(obj);                 /* the regions hold the file now */
 
     /* Point of no return: drop the old image. */
     struct vm_space *old = current->vm;
@@ -277,6 +348,12 @@ static int exec_core(const char *path, struct exec_args *a)
     strncpy(current->name, base ? base + 1 : path, sizeof(current->name) - 1);
     arch_init_user_frame(current->tf, eh->entry, esp);
     return 0;
+fail:
+    kfree(cut);
+    if (vs)
+        vm_space_destroy(vs);
+    vm_object_put(obj);
+    return err;
 }
 
 int proc_exec_kernel(const char *path, const char *const argv[])

@@ -12,10 +12,23 @@ struct file;
 
 /* Boot: index the USTAR archive at [start, end) (kernel virtual addresses). */
 void ramfs_init(const uint8_t *start, const uint8_t *end);
-/* exec's lookup: the bytes of the regular file at path, if the current
+struct vm_object;
+
+/* exec's lookup: the bytes of the regular file at path and its memory
+ * object (a reference the caller drops with vm_object_put), if the current
  * process (its effective ids) may execute it. 0, -ENOENT, -ENOTDIR,
- * -ENAMETOOLONG, -EACCES (not a regular file, or no execute permission). */
-int fs_lookup_exec(const char *path, const uint8_t **data, uint32_t *size);
+ * -ENAMETOOLONG, -EACCES (not a regular file, or no execute permission),
+ * -ENOMEM. */
+int fs_lookup_exec(const char *path, const uint8_t **data, uint32_t *size,
+                   struct vm_object **obj);
+/* Is fd an open descriptor of the current process? 0 or -EBADF. */
+int fs_fd_check(int fd);
+/* mmap's view of descriptor fd, with Linux's checks in Linux's order:
+ * -EBADF; -EACCES (not open for reading; shared with PROT_WRITE, which
+ * no ramfs file can be opened for); -ENODEV (no pages to map: a directory,
+ * the console). On success the file's object (a reference for the caller)
+ * and in *maxprot what mprotect may grant later. */
+int fs_mmap(int fd, bool shared, uint32_t prot, struct vm_object **obj, uint32_t *maxprot);
 
 /* File descriptors of processes. */
 int fs_init_console_fds(struct proc *p);                /* fds 0, 1, 2 */

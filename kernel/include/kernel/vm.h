@@ -6,35 +6,36 @@
  * them. The user half is described by a sorted list of regions; the page
  * tables are only a cache of it, filled by page faults.
  *
- * vm owns regions and page tables. It knows shm only through
- * shm_region_open/shm_region_close and shm_frame (kernel/ipc/shm.h).
+ * vm owns regions and page tables. A region maps a memory object
+ * (kernel/vm_object.h); vm knows nothing of what the object is for, so
+ * System V shm (kernel/ipc/shm.c) is one user of this API among others.
  */
 #ifndef KERNEL_VM_H
 #define KERNEL_VM_H
 
 #include <kernel/types.h>
+#include <kernel/vm_object.h>
 #include <uapi/agora.h>
 
 #define VM_READ  0x1        /* same values as PROT_READ/WRITE/EXEC */
 #define VM_WRITE 0x2
 #define VM_EXEC  0x4
 
-enum vm_kind {
-    VM_ANON,                /* zero-filled private memory: bss, data copies */
-    VM_HEAP,                /* brk area, zero-filled, private */
-    VM_STACK,               /* user stack, zero-filled, private */
-    VM_SHM,                 /* an attachment of a shm segment */
-};
-
-struct shm_segment;
+/* Region flags. */
+#define VM_SHARED 0x10      /* writes reach the object (shm, MAP_SHARED); else the
+                               region is private: copy-on-write */
+#define VM_HEAP   0x20      /* the brk area (what vmmap calls it, nothing more) */
+#define VM_STACK  0x40      /* the user stack (likewise) */
 
 struct vm_region {
     vaddr_t start, end;                 /* page aligned, [start, end) */
     uint32_t prot;                      /* VM_READ | VM_WRITE | VM_EXEC */
     uint32_t maxprot;                   /* what mprotect may grant (shm: the attach mode) */
-    enum vm_kind kind;
-    struct shm_segment *seg;            /* VM_SHM: the segment */
-    uint32_t seg_pgoff;                 /* VM_SHM: segment page at start */
+    uint32_t flags;                     /* VM_SHARED, VM_HEAP, VM_STACK */
+    struct vm_object *obj;              /* what it maps */
+    uint32_t pgoff;                     /* the object's page at start */
+    vaddr_t zero_from;                  /* private file regions: bytes from here on read
+                                           zero (exec's bss in a data page); 0: none */
     bool touched;                       /* a page was ever mapped: else unmap has nothing to do */
     struct vm_region *next;             /* sorted by start */
 };
@@ -79,11 +80,19 @@ bool vm_kernel_mapped(vaddr_t va);
 struct vm_space *vm_space_create(void);
 void vm_space_destroy(struct vm_space *vs);    /* closes every region */
 void vm_space_activate(struct vm_space *vs);
-/* Duplicate for fork: private pages copied, shm regions shared. */
+/* Duplicate for fork: private pages shared read-only (copy-on-write),
+ * shared regions shared as they are; every region's object opened. */
 struct vm_space *vm_space_fork(struct vm_space *src);
 
-/* Page-level primitives. A mapping holds one reference on its frame. */
+/* Page-level primitives (vm.c). A mapping holds one reference on its frame. */
+/* The page-table entry for va, with its page table made if create; NULL
+ * when there is none (or no frame for a new table). */
+pte_t *vm_pte(struct vm_space *vs, vaddr_t va, bool create);
+/* Map pa at va; the mapping takes a reference of its own. */
 int vm_map_page(struct vm_space *vs, vaddr_t va, paddr_t pa, uint32_t prot);
+/* Map pa at va, handing the caller's reference to the mapping. -ENOMEM
+ * (the reference is dropped) when there is no frame for the page table. */
+int vm_install_page(struct vm_space *vs, vaddr_t va, paddr_t pa, uint32_t prot);
 void vm_unmap_page(struct vm_space *vs, vaddr_t va);
 /* Give the PTE at va (if present) the access prot allows (0: none). */
 void vm_protect_page(struct vm_space *vs, vaddr_t va, uint32_t prot);
@@ -92,27 +101,47 @@ pte_t vm_lookup_pte(struct vm_space *vs, vaddr_t va);
 /* The first page in [va, end) with a present PTE, or end. Skips missing
  * page tables whole, so sparse ranges cost little. */
 vaddr_t vm_next_present(struct vm_space *vs, vaddr_t va, vaddr_t end);
+/* fork: give dst the present pages of [start, end) of src, read-only in
+ * both (each frame one reference more). 0 or -ENOMEM. */
+int vm_share_pages(struct vm_space *dst, struct vm_space *src, vaddr_t start, vaddr_t end);
+/* The CPU may hold stale translations of vs: drop them (after fork). */
+void vm_flush(struct vm_space *vs);
+/* The same for the page at va alone. */
+void vm_flush_page(struct vm_space *vs, vaddr_t va);
 
-/* Regions. */
+/* Regions (region.c). */
+/* vm_space_destroy's half: close and free every region, leaving the page
+ * tables (and the frames they hold) to the caller. */
+void vm_regions_drop(struct vm_space *vs);
 struct vm_region *vm_region_find(struct vm_space *vs, vaddr_t va);
 /* True if [start, end) intersects no region. */
 bool vm_range_free(struct vm_space *vs, vaddr_t start, vaddr_t end);
-/* Add a region over the free range [start, end). 0; -EINVAL (not free, not
- * user space); -ENOMEM (region limit, the caller's RLIMIT_AS, heap out). */
-int vm_region_add(struct vm_space *vs, vaddr_t start, vaddr_t end, uint32_t prot,
-                  enum vm_kind kind, struct vm_region **out);
-/* Would replacing whatever [start, end) holds by one new region that
- * merges with nothing (shmat) keep vs within the region limit and the
- * caller's RLIMIT_AS? 0 or -ENOMEM. */
-int vm_may_map(struct vm_space *vs, vaddr_t start, vaddr_t end);
-/* mmap's core: replace [start, end) by zero-filled private memory (merged
- * with like neighbours). 0, or -ENOMEM (limits checked before any change). */
-int vm_map_anon(struct vm_space *vs, vaddr_t start, vaddr_t end, uint32_t prot);
-/* Remove one region: unmap its pages, close it (shm). */
-void vm_region_remove(struct vm_space *vs, struct vm_region *r);
+/*
+ * Map pages [pgoff, pgoff + (end - start) / PAGE_SIZE) of obj at [start, end),
+ * replacing whatever was there, with protections prot (at most maxprot
+ * later) and flags (VM_SHARED...). The new region opens obj. Private zero-
+ * fill regions merge with like neighbours. 0; -EINVAL (outside user
+ * space); -ENOMEM (the region limit or the caller's RLIMIT_AS, checked
+ * before anything changes; the kernel heap).
+ */
+int vm_map_object(struct vm_space *vs, vaddr_t start, vaddr_t end, uint32_t prot,
+                  uint32_t maxprot, uint32_t flags, struct vm_object *obj, uint32_t pgoff);
+/* exec: a private mapping of file pages like vm_map_object's, whose bytes
+ * from zero_from on (the start of the bss, inside the last page) read zero. */
+int vm_map_image(struct vm_space *vs, vaddr_t start, vaddr_t end, uint32_t prot,
+                 struct vm_object *obj, uint32_t pgoff, vaddr_t zero_from);
+/* Private zero-filled memory over [start, end) (mmap, exec), the same way. */
+int vm_map_anon(struct vm_space *vs, vaddr_t start, vaddr_t end, uint32_t prot, uint32_t flags);
+/*
+ * Undo the mapping of an object of type ops whose page 0 is (or was) at
+ * addr: the first region at or above addr that maps such an object at the
+ * right distance names the object, and every piece of it so placed in
+ * [addr, addr + its size) goes (shmdt). 0, or -EINVAL if there is none.
+ */
+int vm_unmap_object(struct vm_space *vs, vaddr_t addr, const struct vm_object_ops *ops);
 /* Remove [start, end) from the address space, splitting regions that
- * straddle its ends (munmap, SHM_REMAP). 0 or -ENOMEM (a hole inside one
- * region when at the region limit; heap out). */
+ * straddle its ends (munmap). 0 or -ENOMEM (a hole inside one region when
+ * at the region limit; heap out). */
 int vm_unmap_range(struct vm_space *vs, vaddr_t start, vaddr_t end);
 /* Describe up to max regions for vmmap; returns how many exist. */
 struct agora_region;
@@ -124,9 +153,13 @@ int vm_describe(struct vm_space *vs, struct agora_region *out, int max);
 int vm_protect(struct vm_space *vs, vaddr_t start, vaddr_t end, uint32_t prot);
 /* Highest hole of size bytes in [low, high), or 0 if none. */
 vaddr_t vm_find_hole(struct vm_space *vs, uint32_t size, vaddr_t low, vaddr_t high);
+/* Where mmap and shmat put a mapping the caller placed nowhere: the
+ * highest hole of size bytes between the break and the stack; 0 if none. */
+vaddr_t vm_place(struct vm_space *vs, uint32_t size);
 
 /* Resolve a fault at va (write: a write access). 0; -EFAULT when no region
- * covers va; -EACCES when its region forbids the access; -ENOMEM. */
+ * covers va; -EACCES when its region forbids the access; -EIO when va lies
+ * past the end of the object (SIGBUS); -ENOMEM when no frame is left. */
 int vm_fault(struct vm_space *vs, vaddr_t va, bool write);
 
 /* brk(2): returns the new break, or the old one if it cannot move. */

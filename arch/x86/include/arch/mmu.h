@@ -22,6 +22,7 @@
 #define PTE_ADDR(e) ((e) & ~0xFFFu)
 #define NPDENTRIES 1024
 #define NPTENTRIES 1024
+#define PT_SPAN    (NPTENTRIES * PAGE_SIZE)    /* what one page table maps: 4 MiB */
 #define KERNEL_PDX PDX(KERNEL_BASE)
 
 /* Page-fault error code bits. */

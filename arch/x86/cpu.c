@@ -92,7 +92,6 @@ void arch_set_tls(uint32_t base, uint32_t limit, int flags)
     gdt_set_tls(base, limit, flags & 2, flags & 1);
 }
 
-void kbd_init(void);
 void arch_init_input(void)
 {
     kbd_init();

@@ -105,7 +105,7 @@ bool vm_kernel_mapped(vaddr_t va)
     if (va < KERNEL_BASE)
         return false;
     if (!kernel_pgdir)                  /* still on the boot mapping */
-        return va < KERNEL_BASE + 0x10000000;
+        return va < KERNEL_BASE + BOOT_MAP_SIZE;
     pde_t pde = kernel_pgdir[PDX(va)];
     if (!(pde & PTE_P))
         return false;

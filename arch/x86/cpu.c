@@ -41,7 +41,6 @@ void arch_switch_pgdir(paddr_t pgdir_pa) { write_cr3(pgdir_pa); }
 void arch_flush_tlb_page(vaddr_t va) { invlpg(va); }
 void arch_flush_tlb_all(void) { write_cr3(read_cr3()); }
 uint64_t arch_read_tsc(void) { return rdtsc(); }
-uint32_t arch_fault_address(void) { return read_cr2(); }
 
 uint32_t arch_frame_pointer(void)
 {

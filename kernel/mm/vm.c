@@ -60,7 +60,7 @@ void vm_init(void)
     paddr_t limit = pmm_direct_limit();
     kernel_tables(KERNEL_BASE, limit);
     for (paddr_t pa = 0; pa < limit; pa += PAGE_SIZE)
-        *kernel_pte(KERNEL_BASE + pa) = pa | PTE_P | PTE_W | PTE_G;
+        *kernel_pte(KERNEL_BASE + pa) = pa | PTE_P | PTE_W;
     kernel_tables(KHEAP_BASE, KHEAP_MAX);
     kernel_tables(KSTACK_BASE, KSTACK_SLOTS * KSTACK_SLOT);
     kernel_tables(KMAP_BASE, KMAP_SLOTS * PAGE_SIZE);

@@ -39,7 +39,6 @@ uint64_t arch_tsc_hz(void);
 /* Busy-wait ms milliseconds on the PIT, interrupts on or off; false if
  * the PIT does not answer. */
 bool arch_delay_ms(unsigned ms);
-uint32_t arch_fault_address(void);
 
 /* Wall-clock time from the CMOS RTC, in seconds since 1970. */
 int64_t arch_rtc_read(void);

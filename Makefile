@@ -12,6 +12,14 @@
 #                   too; tools/fuzz.sh)
 #   make gdb        QEMU halted, gdb attached with kernel symbols
 #   make usb        the image to write to a USB stick, and the dd line
+#   make compile_commands.json
+#                   the compile database for editors (clangd), written
+#                   from this file's flags
+#
+# Quiet by default: one line per step ("  CC      kernel/mm/vm.c"); make V=1
+# prints the full commands. Warnings and errors show either way.
+# make CFLAGS=-DNDEBUG adds compiler flags for the kernel, libc and the user
+# programs; a change of flags (CFLAGS, WERROR, UBSAN) rebuilds what it affects.
 #
 # Every target that needs tools runs tools/install-deps.sh first, which
 # installs what is missing (apt-get) and says what it does.
@@ -26,12 +34,24 @@ AR      := $(CROSS)ar
 HOSTCC  ?= gcc
 MEM     ?= 256M
 
+# say WHAT FILE prints the quiet line of a step; Q hides the command itself.
+ifeq ($(V),1)
+Q :=
+say := true
+else
+Q := @
+say := printf '  %-7s %s\n'
+endif
+ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
+say := true
+endif
+
 # UBSAN=1: the kernel built with gcc's undefined-behaviour sanitizer, whose
 # runtime (kernel/ubsan.c) panics with the kind of UB and its source location.
-# Its objects live in their own directory: nothing records the flags an
-# object was built with, so sharing build/ would mix the two kinds. Every
-# check of -fsanitize=undefined stays on (alignment included: the kernel makes
-# no deliberate unaligned accesses, and the whole suite runs clean).
+# Its objects live in their own directory, so that switching between the two
+# builds does not rebuild everything. Every check of -fsanitize=undefined
+# stays on (alignment included: the kernel makes no deliberate unaligned
+# accesses, and the whole suite runs clean).
 # UBSAN_DEMO=1 adds a deliberate signed overflow to the self-tests.
 ifeq ($(UBSAN),1)
 B := build-ubsan
@@ -45,16 +65,33 @@ endif
 GCCINC = $(shell $(CC) -print-file-name=include)
 LIBGCC = $(shell $(CC) -print-libgcc-file-name)
 
+# CFLAGS only from the command line: one in the environment is meant for the
+# host compiler, not for this cross build.
+ifneq ($(origin CFLAGS),command line)
+CFLAGS :=
+endif
 WERROR ?=
 WARN := -Wall -Wextra -Wstrict-prototypes $(WERROR)
 BASEFLAGS = -std=gnu11 -m32 -march=i686 -fno-pie -fno-stack-protector \
-	-fno-omit-frame-pointer -O2 -g -nostdinc -MMD -MP $(WARN)
+	-fno-omit-frame-pointer -O2 -g -nostdinc $(WARN) $(CFLAGS)
+DEPFLAGS := -MMD -MP
 
 KCFLAGS = $(BASEFLAGS) $(UBSAN_CFLAGS) -ffreestanding -mgeneral-regs-only -Wmissing-prototypes \
 	-DAGORA_KERNEL -Ikernel/include -Iarch/x86/include -isystem libc/include \
 	-isystem $(GCCINC)
 UCFLAGS = $(BASEFLAGS) -isystem libc/include -isystem kernel/include -isystem $(GCCINC)
-ASFLAGS_K = -m32 -g -MMD -MP -Ikernel/include -Iarch/x86/include -DAGORA_KERNEL -D__ASSEMBLY__
+ASFLAGS_K = -m32 -g -Ikernel/include -Iarch/x86/include -DAGORA_KERNEL -D__ASSEMBLY__
+LIBC_CFLAGS = $(UCFLAGS) -fno-builtin
+LIBC_ASFLAGS = -m32 -g -isystem libc/include -isystem kernel/include -D__ASSEMBLY__
+USER_CFLAGS = $(UCFLAGS) -Iuser/include
+FIXTURE_CFLAGS = $(UCFLAGS) -ffreestanding
+
+# Flag stamps: $(B)/.kflags holds the flags of the kernel's objects,
+# $(B)/.uflags those of libc, the user programs and the fixtures. A stamp is
+# rewritten only when its flags change and every object depends on its
+# stamp, so new flags rebuild what they affect and the same flags nothing.
+KFLAGS_ALL = $(KCFLAGS) : $(ASFLAGS_K)
+UFLAGS_ALL = $(LIBC_CFLAGS) : $(LIBC_ASFLAGS) : $(USER_CFLAGS) : $(FIXTURE_CFLAGS)
 
 # ---- kernel ---------------------------------------------------------------
 
@@ -90,55 +127,73 @@ all: deps $(B)/agora.iso
 deps:
 	@tools/install-deps.sh
 
-$(B)/%.o: %.c
-	@mkdir -p $(dir $@)
-	$(CC) $(KCFLAGS) -c $< -o $@
+$(B)/.kflags: FORCE
+	@mkdir -p $(B)
+	@echo '$(KFLAGS_ALL)' | cmp -s - $@ || echo '$(KFLAGS_ALL)' > $@
 
-$(B)/%.o: %.S
+$(B)/.uflags: FORCE
+	@mkdir -p $(B)
+	@echo '$(UFLAGS_ALL)' | cmp -s - $@ || echo '$(UFLAGS_ALL)' > $@
+
+$(B)/%.o: %.c $(B)/.kflags
 	@mkdir -p $(dir $@)
-	$(CC) $(ASFLAGS_K) -c $< -o $@
+	@$(say) CC $<
+	$(Q)$(CC) $(KCFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(B)/%.o: %.S $(B)/.kflags
+	@mkdir -p $(dir $@)
+	@$(say) AS $<
+	$(Q)$(CC) $(ASFLAGS_K) $(DEPFLAGS) -c $< -o $@
 
 # The sanitizer's runtime is not itself sanitized: a report cannot recurse.
-$(B)/kernel/ubsan.o: UBSAN_CFLAGS :=
+# (private: not passed on to the stamp, a prerequisite, which holds the flags
+# of every other kernel object.)
+$(B)/kernel/ubsan.o: private UBSAN_CFLAGS :=
 
-$(B)/libk/%.o: libc/%.c
+$(B)/libk/%.o: libc/%.c $(B)/.kflags
 	@mkdir -p $(dir $@)
-	$(CC) $(KCFLAGS) -c $< -o $@
+	@$(say) CC $<
+	$(Q)$(CC) $(KCFLAGS) $(DEPFLAGS) -c $< -o $@
 
 # Two-pass link: the symbol table used for backtraces is generated from the
 # first link and placed after everything else, so no address moves.
 $(B)/kernel.elf: $(KOBJ) linker.ld tools/gen-ksyms.sh
-	$(LD) -m elf_i386 -T linker.ld -o $(B)/kernel.pass1.elf $(KOBJ) $(LIBGCC)
-	tools/gen-ksyms.sh $(NM) $(B)/kernel.pass1.elf > $(B)/ksyms.S
-	$(CC) $(ASFLAGS_K) -c $(B)/ksyms.S -o $(B)/ksyms.o
-	$(LD) -m elf_i386 -T linker.ld -o $@ $(KOBJ) $(B)/ksyms.o $(LIBGCC)
-	$(NM) -n $@ > $(B)/kernel.sym
-	$(OBJDUMP) -d -S $@ > $(B)/kernel.asm
+	@$(say) LD $(B)/kernel.pass1.elf
+	$(Q)$(LD) -m elf_i386 -T linker.ld -o $(B)/kernel.pass1.elf $(KOBJ) $(LIBGCC)
+	@$(say) KSYMS $(B)/ksyms.S
+	$(Q)tools/gen-ksyms.sh $(NM) $(B)/kernel.pass1.elf > $(B)/ksyms.S
+	$(Q)$(CC) $(ASFLAGS_K) -c $(B)/ksyms.S -o $(B)/ksyms.o
+	@$(say) LD $@
+	$(Q)$(LD) -m elf_i386 -T linker.ld -o $@ $(KOBJ) $(B)/ksyms.o $(LIBGCC)
+	@$(say) NM $(B)/kernel.sym
+	$(Q)$(NM) -n $@ > $(B)/kernel.sym
+	@$(say) OBJDUMP $(B)/kernel.asm
+	$(Q)$(OBJDUMP) -d -S $@ > $(B)/kernel.asm
 
 # ---- libc -----------------------------------------------------------------
 
 LIBC_SRC_C := $(wildcard libc/src/*.c)
 LIBC_SRC_S := $(filter-out libc/arch/crt0.S,$(wildcard libc/arch/*.S))
 LIBC_OBJ := $(LIBC_SRC_C:libc/%.c=$(B)/libc/%.o) $(LIBC_SRC_S:libc/%.S=$(B)/libc/%.o)
-LIBC_ASFLAGS = -m32 -g -MMD -MP -isystem libc/include -isystem kernel/include -D__ASSEMBLY__
+# Linked into every program, not into libc.a.
+CRT0 := $(B)/libc/arch/crt0.o
 
 # libc's own code is built with -fno-builtin: otherwise gcc may compile a
 # function into a call to itself (strcpy -> strcpy, malloc+memset -> calloc).
-$(B)/libc/%.o: libc/%.c
+$(B)/libc/%.o: libc/%.c $(B)/.uflags
 	@mkdir -p $(dir $@)
-	$(CC) $(UCFLAGS) -fno-builtin -c $< -o $@
+	@$(say) CC $<
+	$(Q)$(CC) $(LIBC_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(B)/libc/%.o: libc/%.S
+$(B)/libc/%.o: libc/%.S $(B)/.uflags
 	@mkdir -p $(dir $@)
-	$(CC) $(LIBC_ASFLAGS) -c $< -o $@
-
-$(B)/libc/crt0.o: libc/arch/crt0.S
-	@mkdir -p $(dir $@)
-	$(CC) $(LIBC_ASFLAGS) -c $< -o $@
+	@$(say) AS $<
+	$(Q)$(CC) $(LIBC_ASFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(B)/libc/libc.a: $(LIBC_OBJ)
-	rm -f $@
-	$(AR) rcs $@ $^
+	@$(say) AR $@
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
 
 # ---- user programs --------------------------------------------------------
 
@@ -153,24 +208,31 @@ TEST_PROGS += fail_demo
 endif
 USER_BINS := $(USER_PROGS:%=$(B)/root/bin/%) $(TEST_PROGS:%=$(B)/root/tests/%)
 
-$(B)/user/%.o: user/%.c
+$(B)/user/%.o: user/%.c $(B)/.uflags
 	@mkdir -p $(dir $@)
-	$(CC) $(UCFLAGS) -Iuser/include -c $< -o $@
+	@$(say) CC $<
+	$(Q)$(CC) $(USER_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(B)/user/tests/fail_demo.o: user/extra/fail_demo.c
+$(B)/user/tests/fail_demo.o: user/extra/fail_demo.c $(B)/.uflags
 	@mkdir -p $(dir $@)
-	$(CC) $(UCFLAGS) -Iuser/include -c $< -o $@
+	@$(say) CC $<
+	$(Q)$(CC) $(USER_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 USER_LINK = $(CC) -m32 -nostdlib -static -no-pie -s -Wl,--build-id=none -o $@ \
-	$(B)/libc/arch/crt0.o $< $(B)/libc/libc.a $(LIBGCC)
+	$(CRT0) $< $(B)/libc/libc.a $(LIBGCC)
 
-$(B)/root/bin/%: $(B)/user/%.o $(B)/libc/libc.a $(B)/libc/arch/crt0.o
+# Static pattern rules: their objects and crt0.o are named prerequisites, not
+# intermediate files that make deletes after the build (which made the next
+# make relink every program).
+$(USER_PROGS:%=$(B)/root/bin/%): $(B)/root/bin/%: $(B)/user/%.o $(B)/libc/libc.a $(CRT0)
 	@mkdir -p $(dir $@)
-	$(USER_LINK)
+	@$(say) LD $@
+	$(Q)$(USER_LINK)
 
-$(B)/root/tests/%: $(B)/user/tests/%.o $(B)/libc/libc.a $(B)/libc/arch/crt0.o
+$(TEST_PROGS:%=$(B)/root/tests/%): $(B)/root/tests/%: $(B)/user/tests/%.o $(B)/libc/libc.a $(CRT0)
 	@mkdir -p $(dir $@)
-	$(USER_LINK)
+	@$(say) LD $@
+	$(Q)$(USER_LINK)
 
 # ---- test fixtures built from source ---------------------------------------
 
@@ -179,13 +241,15 @@ $(B)/root/tests/%: $(B)/user/tests/%.o $(B)/libc/libc.a $(B)/libc/arch/crt0.o
 # script user/fixtures/elf-NAME.ld into /testdata/elf-NAME.
 FIXTURE_ELFS := $(patsubst user/fixtures/%.ld,$(B)/root/testdata/%,$(wildcard user/fixtures/elf-*.ld))
 
-$(B)/fixtures/elf_layout.o: user/fixtures/elf_layout.c
+$(B)/fixtures/elf_layout.o: user/fixtures/elf_layout.c $(B)/.uflags
 	@mkdir -p $(dir $@)
-	$(CC) $(UCFLAGS) -ffreestanding -c $< -o $@
+	@$(say) CC $<
+	$(Q)$(CC) $(FIXTURE_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(B)/root/testdata/elf-%: $(B)/fixtures/elf_layout.o user/fixtures/elf-%.ld
 	@mkdir -p $(dir $@)
-	$(CC) -m32 -nostdlib -static -no-pie -s -Wl,--build-id=none -Wl,-T,user/fixtures/elf-$*.ld -o $@ $<
+	@$(say) LD $@
+	$(Q)$(CC) -m32 -nostdlib -static -no-pie -s -Wl,--build-id=none -Wl,-T,user/fixtures/elf-$*.ld -o $@ $<
 
 # Copies of /bin/true with modes git cannot record (it keeps only the x
 # bit), for exec's permission test (user/tests/exec_perm.c).
@@ -193,9 +257,11 @@ MODE_FIXTURES := $(foreach m,0744 0710 0701 0644,$(B)/root/testdata/true-$(m))
 
 $(B)/root/testdata/true-%: $(B)/root/bin/true
 	@mkdir -p $(dir $@)
-	cp $< $@ && chmod $* $@
+	@$(say) CP $@
+	$(Q)cp $< $@ && chmod $* $@
 
-# The initrd: a USTAR archive of build/root, loaded by GRUB as a module.
+# The initrd: a USTAR archive of build/root, loaded by GRUB as a module, in
+# which every file's data starts on a page (tools/mkinitrd.py says why).
 # The test list is recorded so a stale binary of a removed test never runs.
 ROOTFS_FILES := $(shell find rootfs -type f 2>/dev/null)
 
@@ -206,8 +272,8 @@ $(B)/initrd.tar: $(USER_BINS) $(FIXTURE_ELFS) $(MODE_FIXTURES) $(ROOTFS_FILES) F
 	@cmp -s $(B)/root/etc/tests.new $(B)/root/etc/tests 2>/dev/null || mv $(B)/root/etc/tests.new $(B)/root/etc/tests
 	@rm -f $(B)/root/etc/tests.new
 	@for t in $(B)/root/tests/*; do n=$$(basename $$t); grep -qx "$$n" $(B)/root/etc/tests || rm -f $$t; done 2>/dev/null; true
-	python3 tools/mkinitrd.py $(B)/root $@.tmp
-	@cmp -s $@.tmp $@ 2>/dev/null && rm -f $@.tmp || mv $@.tmp $@
+	$(Q)python3 tools/mkinitrd.py $(B)/root $@.tmp
+	@cmp -s $@.tmp $@ 2>/dev/null && rm -f $@.tmp || { mv $@.tmp $@; $(say) INITRD $@; }
 
 FORCE:
 
@@ -216,10 +282,11 @@ FORCE:
 GRUB_MKRESCUE = grub-mkrescue --locales= --fonts= --themes= --compress=xz
 
 $(B)/agora.iso: $(B)/kernel.elf $(B)/initrd.tar boot/grub.cfg
-	rm -rf $(B)/iso && mkdir -p $(B)/iso/boot/grub
-	cp $(B)/kernel.elf $(B)/initrd.tar $(B)/iso/boot/
-	cp boot/grub.cfg $(B)/iso/boot/grub/grub.cfg
-	$(GRUB_MKRESCUE) -o $@ $(B)/iso 2>/dev/null
+	@$(say) ISO $@
+	$(Q)rm -rf $(B)/iso && mkdir -p $(B)/iso/boot/grub
+	$(Q)cp $(B)/kernel.elf $(B)/initrd.tar $(B)/iso/boot/
+	$(Q)cp boot/grub.cfg $(B)/iso/boot/grub/grub.cfg
+	$(Q)$(GRUB_MKRESCUE) -o $@ $(B)/iso 2>/dev/null
 
 # GRUB commands run just before the test kernel boots (make fuzz: text mode,
 # since redrawing the framebuffer console for every line is slow in QEMU).
@@ -229,22 +296,23 @@ $(B)/test-args: FORCE
 	@echo '$(TEST_ARGS) $(TEST_GRUB)' | cmp -s - $@ || echo '$(TEST_ARGS) $(TEST_GRUB)' > $@
 
 $(B)/agora-test.iso: $(B)/kernel.elf $(B)/initrd.tar boot/grub-test.cfg $(B)/test-args
-	rm -rf $(B)/iso-test && mkdir -p $(B)/iso-test/boot/grub
-	cp $(B)/kernel.elf $(B)/initrd.tar $(B)/iso-test/boot/
-	sed -e 's/@TEST_ARGS@/$(TEST_ARGS)/' -e 's/@TEST_GRUB@/$(TEST_GRUB)/' boot/grub-test.cfg \
+	@$(say) ISO $@
+	$(Q)rm -rf $(B)/iso-test && mkdir -p $(B)/iso-test/boot/grub
+	$(Q)cp $(B)/kernel.elf $(B)/initrd.tar $(B)/iso-test/boot/
+	$(Q)sed -e 's/@TEST_ARGS@/$(TEST_ARGS)/' -e 's/@TEST_GRUB@/$(TEST_GRUB)/' boot/grub-test.cfg \
 		> $(B)/iso-test/boot/grub/grub.cfg
-	$(GRUB_MKRESCUE) -o $@ $(B)/iso-test 2>/dev/null
+	$(Q)$(GRUB_MKRESCUE) -o $@ $(B)/iso-test 2>/dev/null
 
 # ---- run, test, bench -----------------------------------------------------
 
 run: all
-	tools/qemu.sh bios $(B)/agora.iso
+	B=$(B) tools/qemu.sh bios $(B)/agora.iso
 
 run-uefi: all
-	tools/qemu.sh uefi $(B)/agora.iso
+	B=$(B) tools/qemu.sh uefi $(B)/agora.iso
 
 gdb: all
-	tools/qemu.sh gdb $(B)/agora.iso
+	B=$(B) tools/qemu.sh gdb $(B)/agora.iso
 
 usb: all
 	@echo "Image: $(B)/agora.iso ($$(du -h $(B)/agora.iso | cut -f1))"
@@ -277,6 +345,21 @@ fuzz: deps
 clean:
 	rm -rf $(B)
 
+# ---- compile_commands.json --------------------------------------------------
+
+# One entry per source with the flags its rule above compiles it with (no
+# bear needed). libk's sources appear once, with libc's flags.
+cdb_entry = $(file >>$@.tmp,  {"directory": "$(CURDIR)", "file": "$1", "command": "$(CC) $2 -c $1"},)
+
+compile_commands.json: FORCE
+	@$(say) GEN $@
+	$(file >$@.tmp,[)
+	$(foreach f,$(KSRC_C),$(call cdb_entry,$f,$(KCFLAGS)))
+	$(foreach f,$(KSRC_S),$(call cdb_entry,$f,$(ASFLAGS_K)))
+	$(foreach f,$(LIBC_SRC_C),$(call cdb_entry,$f,$(LIBC_CFLAGS)))
+	$(foreach f,$(wildcard libc/arch/*.S),$(call cdb_entry,$f,$(LIBC_ASFLAGS)))
+	$(foreach f,$(wildcard user/*.c user/tests/*.c user/extra/*.c),$(call cdb_entry,$f,$(USER_CFLAGS)))
+	$(foreach f,$(wildcard user/fixtures/*.c),$(call cdb_entry,$f,$(FIXTURE_CFLAGS)))
+	$(Q)sed '$$ s/,$$//' $@.tmp > $@ && echo ']' >> $@ && rm -f $@.tmp
+
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
-# Keep objects that pattern chains would delete as intermediate (crt0.o).
-.PRECIOUS: $(B)/%.o $(B)/libc/arch/%.o $(B)/user/%.o $(B)/user/tests/%.o $(B)/fixtures/%.o

@@ -13,7 +13,7 @@
 
 #define MB2_MAGIC       0xE85250D6
 #define MB2_ARCH_I386   0
-#define BOOT_MAP_PDES   64              /* 64 x 4 MiB = 256 MiB */
+#define BOOT_MAP_PDES   (BOOT_MAP_SIZE >> 22)   /* 4 MiB each */
 
     .section .multiboot2, "a"
     .align 8

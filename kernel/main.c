@@ -50,7 +50,6 @@ static void banner(void)
         printk("console: serial + %s\n", console_screen_name());
 }
 
-void kmain(uint32_t magic, paddr_t mbi_pa);
 void kmain(uint32_t magic, paddr_t mbi_pa)
 {
     serial_init();

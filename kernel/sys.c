@@ -14,6 +14,7 @@
 #include <kernel/time.h>
 #include <arch/arch.h>
 #include <arch/memlayout.h>
+#include <arch/trap.h>
 #include <uapi/errno.h>
 #include <uapi/time.h>
 #include <uapi/mman.h>
@@ -257,10 +258,10 @@ long sys_set_thread_area(void __user *u_info)
     if (copyin(&d, u_info, sizeof(d)) < 0)
         return -EFAULT;
     if (d.entry_number == (uint32_t)-1) {
-        d.entry_number = 6;             /* GDT_TLS_INDEX: the one TLS slot */
+        d.entry_number = GDT_TLS_INDEX; /* the one TLS slot */
         if (copyout(u_info, &d, sizeof(d)) < 0)
             return -EFAULT;
-    } else if (d.entry_number != 6) {
+    } else if (d.entry_number != GDT_TLS_INDEX) {
         return -EINVAL;
     }
     bool present = !(d.flags & (1u << 5));

@@ -72,7 +72,7 @@ static const syscall_fn table[NR_SYSCALLS] = {
     SYS(__NR_gettimeofday, sys_gettimeofday),
     SYS(__NR_getgroups, sys_getgroups16),
     SYS(__NR_setgroups, sys_setgroups16),
-    SYS(88, sys_reboot),
+    SYS(__NR_reboot, sys_reboot),
     SYS(__NR_stat, sys_stat),
     SYS(__NR_lstat, sys_lstat),
     SYS(__NR_fstat, sys_fstat),

@@ -3,9 +3,11 @@
 #   bios  SeaBIOS, serial console in this terminal, a window if there is a display
 #   uefi  the same under OVMF (x86_64 UEFI firmware)
 #   gdb   SeaBIOS, halted at reset; gdb attaches and stops at kmain
+# B is the build directory (make passes it): kernel.elf for gdb, OVMF's vars.
 set -e
 mode=$1
 iso=$2
+B=${B:-build}
 display="-display none"
 if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then
     display=""
@@ -18,7 +20,7 @@ bios)
     exec qemu-system-i386 $common $display -cdrom "$iso"
     ;;
 uefi)
-    vars=build/ovmf-vars.fd
+    vars=$B/ovmf-vars.fd
     cp /usr/share/OVMF/OVMF_VARS_4M.fd "$vars"
     echo "qemu: booting $iso (OVMF x86_64 UEFI). Quit with Ctrl-A X."
     # shellcheck disable=SC2086
@@ -31,7 +33,7 @@ gdb)
     # shellcheck disable=SC2086
     qemu-system-i386 $common -display none -s -S -cdrom "$iso" &
     qpid=$!
-    gdb -q build/kernel.elf -ex 'target remote :1234' -ex 'break kmain' -ex continue
+    gdb -q "$B/kernel.elf" -ex 'target remote :1234' -ex 'break kmain' -ex continue
     kill $qpid 2>/dev/null || true
     ;;
 *)

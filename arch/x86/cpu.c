@@ -41,7 +41,6 @@ void arch_switch_pgdir(paddr_t pgdir_pa) { write_cr3(pgdir_pa); }
 void arch_flush_tlb_page(vaddr_t va) { invlpg(va); }
 void arch_flush_tlb_all(void) { write_cr3(read_cr3()); }
 uint64_t arch_read_tsc(void) { return rdtsc(); }
-uint32_t arch_fault_address(void) { return read_cr2(); }
 
 uint32_t arch_frame_pointer(void)
 {
@@ -92,7 +91,6 @@ void arch_set_tls(uint32_t base, uint32_t limit, int flags)
     gdt_set_tls(base, limit, flags & 2, flags & 1);
 }
 
-void kbd_init(void);
 void arch_init_input(void)
 {
     kbd_init();

@@ -1,8 +1,9 @@
 /*
- * entry.S: entry stubs for the 256 IDT vectors we use (exceptions 0-31,
- * IRQs 32-47, int $0x80). Each stub pushes an error code if the CPU did not,
- * then the vector number; alltraps saves the registers as a struct trapframe
- * (arch/trap.h) and calls trap(tf). trap_return pops the frame and irets:
+ * entry.S: entry stubs for the 49 IDT vectors we use (exceptions 0-31,
+ * IRQs 32-47, int $0x80; the IDT's other entries stay not present). Each
+ * stub pushes an error code if the CPU did not, then the vector number;
+ * alltraps saves the registers as a struct trapframe (arch/trap.h) and
+ * calls trap(tf). trap_return pops the frame and irets:
  * every return to user space, including a new process's first, goes there.
  */
 #include <arch/trap.h>

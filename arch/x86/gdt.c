@@ -74,7 +74,7 @@ void gdt_init(void)
     __asm__ volatile("ltr %w0" : : "r"(SEG_TSS));
 }
 
-/* Fill the TLS descriptor (index 6) for the process about to run. */
+/* Fill the TLS descriptor (GDT_TLS_INDEX) for the process about to run. */
 void gdt_set_tls(uint32_t base, uint32_t limit, int limit_in_pages, int present)
 {
     if (!present) {

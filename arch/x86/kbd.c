@@ -25,7 +25,6 @@ static const char shifted[128] = {
 
 static bool shift, ctrl;
 
-void kbd_irq(void);
 void kbd_irq(void)
 {
     while (inb(0x64) & 0x01) {
@@ -51,7 +50,6 @@ void kbd_irq(void)
     }
 }
 
-void kbd_init(void);
 void kbd_init(void)
 {
     while (inb(0x64) & 0x01)

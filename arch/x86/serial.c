@@ -4,6 +4,7 @@
  */
 #include <arch/arch.h>
 #include <arch/io.h>
+#include <arch/trap.h>
 #include <kernel/console.h>
 
 #define COM1 0x3F8
@@ -34,7 +35,6 @@ void serial_enable_rx_irq(void)
 }
 
 /* IRQ 4: drain the receive buffer into the console. */
-void serial_irq(void);
 void serial_irq(void)
 {
     while (inb(COM1 + 5) & 0x01) {

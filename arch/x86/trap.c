@@ -16,9 +16,6 @@
 #include <uapi/signal.h>
 #include <uapi/errno.h>
 
-void serial_irq(void);
-void kbd_irq(void);
-
 static const char *const exception_names[32] = {
     "divide error", "debug", "NMI", "breakpoint", "overflow", "bound range",
     "invalid opcode", "device not available", "double fault", "coprocessor overrun",

@@ -302,6 +302,5 @@ void *kzalloc(size_t size)
     return p;
 }
 
-int kheap_check(void);
 int kheap_check(void) { return heap_check(&kheap); }
 #endif

@@ -138,7 +138,7 @@ void pmm_init(const struct boot_info *bi)
     direct_limit = (paddr_t)MIN(top, (uint64_t)DIRECT_MAP_SIZE);
 
     /* Place the frame table in the first usable run that is free, early
-     * enough to be reachable through the boot mapping (256 MiB). */
+     * enough to be reachable through the boot mapping (BOOT_MAP_SIZE). */
     uint32_t table_size = ALIGN_UP(nframes * sizeof(struct frame), PAGE_SIZE);
     uint64_t table_pa = 0;
     for (int i = 0; i < bi->nmmap && !table_pa; i++) {
@@ -146,7 +146,7 @@ void pmm_init(const struct boot_info *bi)
         if (m->type != 1)
             continue;
         for (uint64_t a = ALIGN_UP(m->base, PAGE_SIZE); a + table_size <= m->base + m->len &&
-             a + table_size <= 0x10000000; a += PAGE_SIZE) {
+             a + table_size <= BOOT_MAP_SIZE; a += PAGE_SIZE) {
             if (!overlaps(a, a + table_size, reserved, NRESERVED)) {
                 table_pa = a;
                 break;

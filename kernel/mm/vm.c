@@ -60,7 +60,7 @@ void vm_init(void)
     paddr_t limit = pmm_direct_limit();
     kernel_tables(KERNEL_BASE, limit);
     for (paddr_t pa = 0; pa < limit; pa += PAGE_SIZE)
-        *kernel_pte(KERNEL_BASE + pa) = pa | PTE_P | PTE_W | PTE_G;
+        *kernel_pte(KERNEL_BASE + pa) = pa | PTE_P | PTE_W;
     kernel_tables(KHEAP_BASE, KHEAP_MAX);
     kernel_tables(KSTACK_BASE, KSTACK_SLOTS * KSTACK_SLOT);
     kernel_tables(KMAP_BASE, KMAP_SLOTS * PAGE_SIZE);
@@ -105,7 +105,7 @@ bool vm_kernel_mapped(vaddr_t va)
     if (va < KERNEL_BASE)
         return false;
     if (!kernel_pgdir)                  /* still on the boot mapping */
-        return va < KERNEL_BASE + 0x10000000;
+        return va < KERNEL_BASE + BOOT_MAP_SIZE;
     pde_t pde = kernel_pgdir[PDX(va)];
     if (!(pde & PTE_P))
         return false;

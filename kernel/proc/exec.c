@@ -24,6 +24,7 @@
 #include <arch/arch.h>
 #include <arch/mmu.h>
 #include <uapi/errno.h>
+#include <uapi/auxvec.h>
 #include <string.h>
 
 #define ARG_MAX 131072
@@ -267,9 +268,11 @@ static int build_stack(struct vm_space *vs, const struct exec_args *a, uint32_t 
     }
     v[k++] = 0;
     const uint32_t aux[][2] = {
-        { 3, phdr_va }, { 4, sizeof(struct elf_phdr) }, { 5, eh->phnum },
-        { 6, PAGE_SIZE }, { 9, entry }, { 11, current->ruid }, { 12, current->euid },
-        { 13, current->rgid }, { 14, current->egid }, { 23, 0 }, { 25, random_va }, { 0, 0 },
+        { AT_PHDR, phdr_va }, { AT_PHENT, sizeof(struct elf_phdr) }, { AT_PHNUM, eh->phnum },
+        { AT_PAGESZ, PAGE_SIZE }, { AT_ENTRY, entry },
+        { AT_UID, current->ruid }, { AT_EUID, current->euid },
+        { AT_GID, current->rgid }, { AT_EGID, current->egid },
+        { AT_SECURE, 0 }, { AT_RANDOM, random_va }, { AT_NULL, 0 },
     };
     for (size_t i = 0; i < ARRAY_SIZE(aux); i++) {
         v[k++] = aux[i][0];

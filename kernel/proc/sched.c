@@ -110,8 +110,6 @@ void sched_yield(void)
     schedule();
 }
 
-static int tick_chan;
-
 void sched_tick(void)
 {
     ticks++;
@@ -126,7 +124,6 @@ void sched_tick(void)
             p->chan = NULL;
         }
     }
-    sched_wakeup(&tick_chan);
 }
 
 /* Preempt current if its time slice is used up. */

@@ -43,5 +43,8 @@ extern struct boot_info boot_info;
 int bootinfo_parse(uint32_t magic, paddr_t mbi_pa);
 /* True when word appears as a whole word on the kernel command line. */
 bool boot_has_arg(const char *word);
+/* main.c: the kernel's C entry, called once by boot/boot.S with the loader's
+ * magic and the information's physical address. Never returns. */
+void kmain(uint32_t magic, paddr_t mbi_pa);
 
 #endif

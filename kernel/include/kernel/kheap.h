@@ -17,6 +17,7 @@ void *kzalloc(size_t size);
  * with the fault and its caller's name. */
 void kfree(void *p);
 size_t kheap_used(void);                /* bytes in allocated blocks */
+int kheap_check(void);                  /* heap_check of the kernel heap */
 
 /* The allocator core, also built by the host unit tests. */
 struct heap {
@@ -33,7 +34,6 @@ struct heap {
 void heap_init(struct heap *h, uintptr_t base, uintptr_t max,
                int (*grow)(struct heap *, uintptr_t, size_t),
                void (*shrink)(struct heap *, uintptr_t, size_t), bool poison);
-int kheap_check(void);
 void *heap_alloc(struct heap *h, size_t size);
 /* What heap_free found: HEAP_OK (the block is freed, or p was NULL), or a
  * fault, and then the heap is left as it was. */

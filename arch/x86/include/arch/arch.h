@@ -8,6 +8,8 @@
 #include <kernel/types.h>
 
 struct trapframe;
+struct kernel_sigaction;
+struct siginfo_i386;
 
 void arch_init_cpu(void);              /* GDT, TSS, IDT, PIC, FPU */
 /* Give double faults their own task and stack (after the kernel page tables). */
@@ -37,7 +39,6 @@ uint64_t arch_tsc_hz(void);
 /* Busy-wait ms milliseconds on the PIT, interrupts on or off; false if
  * the PIT does not answer. */
 bool arch_delay_ms(unsigned ms);
-uint32_t arch_fault_address(void);
 
 /* Wall-clock time from the CMOS RTC, in seconds since 1970. */
 int64_t arch_rtc_read(void);
@@ -81,5 +82,18 @@ void arch_fpu_save(void *area);
 void arch_fpu_restore(const void *area);
 void arch_fpu_reset(void *area);        /* the state after fninit */
 void arch_fpu_sanitize(void *area);     /* make a user-supplied state loadable */
+
+/* Signal frames (arch/x86/signal.c). Push the frame for a handler of
+ * info->si_signo on the user stack of tf (with info when act has SA_SIGINFO),
+ * saving the registers, the FPU state in fpu, fault_addr and the blocked mask
+ * old, and point tf at act's handler. 0, or -EFAULT when the stack cannot
+ * take the frame. */
+int arch_sigframe_push(struct trapframe *tf, const struct kernel_sigaction *act,
+                       const struct siginfo_i386 *info, uint64_t old, const void *fpu,
+                       uint32_t fault_addr);
+/* For sigreturn (rt: rt_sigreturn): reload tf, as far as a user may set it,
+ * and the FPU (through the area fpu) from the frame below tf's esp, and
+ * return the blocked mask it saved in *mask. 0, or -EFAULT if unreadable. */
+int arch_sigframe_pop(struct trapframe *tf, bool rt, void *fpu, uint64_t *mask);
 
 #endif

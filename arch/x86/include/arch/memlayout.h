@@ -19,6 +19,7 @@
 
 #define KERNEL_BASE      0xC0000000
 #define DIRECT_MAP_SIZE  0x20000000      /* 512 MiB of RAM reachable directly */
+#define BOOT_MAP_SIZE    0x10000000      /* boot.S's 4 MiB pages: 256 MiB, until vm_init */
 #define KHEAP_BASE       0xE0000000
 #define KHEAP_MAX        0x04000000      /* 64 MiB of kernel heap */
 #define KSTACK_BASE      0xE4000000      /* kernel stacks, each below a guard page */

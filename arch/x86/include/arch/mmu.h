@@ -15,7 +15,7 @@
 #define PTE_A    0x020
 #define PTE_D    0x040
 #define PTE_PS   0x080      /* 4 MiB page (in a PDE) */
-#define PTE_G    0x100
+#define PTE_G    0x100      /* global: needs CR4.PGE, which agora leaves off */
 
 #define PDX(va)  (((uint32_t)(va) >> 22) & 0x3FF)
 #define PTX(va)  (((uint32_t)(va) >> 12) & 0x3FF)

@@ -60,6 +60,10 @@ void gdt_set_tls(uint32_t base, uint32_t limit, int limit_in_pages, int present)
 void pic_init(void);
 void pic_eoi(int irq);
 void pic_unmask(int irq);
+/* The drivers' interrupt handlers, called by trap() for their IRQ. */
+void serial_irq(void);
+void kbd_irq(void);
+void kbd_init(void);                /* drop pending input, unmask IRQ 1 */
 #endif
 
 #endif

@@ -151,7 +151,8 @@ endif
 ifeq ($(FAIL_DEMO),1)
 TEST_PROGS += fail_demo
 endif
-USER_BINS := $(USER_PROGS:%=$(B)/root/bin/%) $(TEST_PROGS:%=$(B)/root/tests/%)
+USER_BINS := $(USER_PROGS:%=$(B)/root/bin/%) $(TEST_PROGS:%=$(B)/root/tests/%) \
+	$(B)/root/bin/bench_exec
 
 $(B)/user/%.o: user/%.c
 	@mkdir -p $(dir $@)
@@ -171,6 +172,14 @@ $(B)/root/bin/%: $(B)/user/%.o $(B)/libc/libc.a $(B)/libc/arch/crt0.o
 $(B)/root/tests/%: $(B)/user/tests/%.o $(B)/libc/libc.a $(B)/libc/arch/crt0.o
 	@mkdir -p $(dir $@)
 	$(USER_LINK)
+
+# /bin/bench_exec, the program bench execs (user/extra/bench_exec.c): its
+# own _start (rdtsc first), no crt0 and no libc, about 100 KiB in the file.
+$(B)/user/extra/bench_exec.o: UCFLAGS += -ffreestanding
+
+$(B)/root/bin/bench_exec: $(B)/user/extra/bench_exec.o
+	@mkdir -p $(dir $@)
+	$(CC) -m32 -nostdlib -static -no-pie -s -Wl,--build-id=none -o $@ $<
 
 # ---- test fixtures built from source ---------------------------------------
 
@@ -279,4 +288,5 @@ clean:
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 # Keep objects that pattern chains would delete as intermediate (crt0.o).
-.PRECIOUS: $(B)/%.o $(B)/libc/arch/%.o $(B)/user/%.o $(B)/user/tests/%.o $(B)/fixtures/%.o
+.PRECIOUS: $(B)/%.o $(B)/libc/arch/%.o $(B)/user/%.o $(B)/user/tests/%.o $(B)/user/extra/%.o \
+	$(B)/fixtures/%.o

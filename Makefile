@@ -206,7 +206,8 @@ endif
 ifeq ($(FAIL_DEMO),1)
 TEST_PROGS += fail_demo
 endif
-USER_BINS := $(USER_PROGS:%=$(B)/root/bin/%) $(TEST_PROGS:%=$(B)/root/tests/%)
+USER_BINS := $(USER_PROGS:%=$(B)/root/bin/%) $(TEST_PROGS:%=$(B)/root/tests/%) \
+	$(B)/root/bin/bench_exec
 
 $(B)/user/%.o: user/%.c $(B)/.uflags
 	@mkdir -p $(dir $@)
@@ -233,6 +234,15 @@ $(TEST_PROGS:%=$(B)/root/tests/%): $(B)/root/tests/%: $(B)/user/tests/%.o $(B)/l
 	@mkdir -p $(dir $@)
 	@$(say) LD $@
 	$(Q)$(USER_LINK)
+
+# /bin/bench_exec, the program bench execs (user/extra/bench_exec.c): its
+# own _start (rdtsc first), no crt0 and no libc, about 100 KiB in the file.
+$(B)/user/extra/bench_exec.o: UCFLAGS += -ffreestanding
+
+$(B)/root/bin/bench_exec: $(B)/user/extra/bench_exec.o
+	@mkdir -p $(dir $@)
+	@$(say) LD $@
+	$(Q)$(CC) -m32 -nostdlib -static -no-pie -s -Wl,--build-id=none -o $@ $<
 
 # ---- test fixtures built from source ---------------------------------------
 

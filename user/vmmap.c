@@ -1,16 +1,47 @@
 /*
- * vmmap: show a process's address space, region by region.
+ * vmmap: show a process's address space, region by region, down to the
+ * physical frames, so that one can watch fork share a page and the first
+ * write copy it.
  *
- *   vmmap          the caller (vmmap itself)
- *   vmmap PID...   those processes
- *   vmmap -a       every process (pids probed with AGORA_NR_vmmap; ESRCH
- *                  means no such process)
+ *   vmmap [-s]          the caller (vmmap itself)
+ *   vmmap [-s] PID...   those processes
+ *   vmmap [-s] -a       every process (pids probed with AGORA_NR_vmmap;
+ *                       ESRCH means no such process)
+ *   -s                  regions only, no page lines
  *
- * Each line: start-end, size, rwx, kind (anon/heap/stack/shm), the segment
- * id for shm, pages present / pages in the region, and for shm regions the
- * physical address of each of the first 16 pages ('-' if not present).
- * Two processes that attached the same segment show the same frames: the
- * memory is shared, not copied.
+ * One line per region: start-end, size, rwx, kind, private or shared,
+ * pages present / pages in the region, and the object behind it:
+ *
+ *   kind    object column          what it is
+ *   anon    -                      private anonymous memory (mmap, bss)
+ *   heap    -                      the brk heap
+ *   stack   -                      the user stack
+ *   file    PATH, file page N      pages of a ramfs file (the program's
+ *                                  own image, or mmap of a file); N is the
+ *                                  file page mapped at the region's start
+ *   shm     shm id ID [page N]     a System V segment (its page N at start)
+ *   shared  -                      MAP_SHARED|MAP_ANONYMOUS memory
+ *
+ * "private" regions are copy-on-write across fork; "shared" ones (shm,
+ * MAP_SHARED) are the same frames in every process that maps them.
+ *
+ * Under each region, one line per present page among its first 16 (what
+ * the system call reports): the page's index in the region, the physical
+ * frame, the frame's reference count (the mappings and the objects, such as
+ * a shm segment, that hold it) and what a write would do now:
+ *
+ *   writable   the entry allows writing: the write just happens
+ *   cow        private page mapped read-only although the region is
+ *              writable: the first write faults and copies the frame (refs
+ *              above 1) or takes it over when no one else holds it
+ *              ("cow, last owner": refs 1, no copy needed)
+ *   read-only  the region is not writable (or the page is not, for now)
+ *
+ * After fork, parent and child show the same frame with refs 2 and "cow";
+ * after the child writes, the child shows a new frame with refs 1,
+ * writable, and the parent its old frame with refs 1, "cow, last owner".
+ * Two processes that attached the same shm segment show the same frames,
+ * writable in both: the memory is shared, not copied.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,6 +51,9 @@
 #include "agora_tools.h"
 
 #define MAX_PID 32768
+#define PAGE_SIZE 4096
+
+static int regions_only;                /* -s */
 
 /* "16K", "2M", "4096" style sizes, as pmap prints them. */
 static void format_size(uint32_t bytes, char *buf, size_t len)
@@ -30,18 +64,50 @@ static void format_size(uint32_t bytes, char *buf, size_t len)
         snprintf(buf, len, "%uK", bytes >> 10);
 }
 
-static void print_frames(const struct agora_region *r)
+/* The object column: what the region maps. */
+static void format_object(const struct agora_region *r, char *buf, size_t len)
 {
-    uint32_t npages = (r->end - r->start) / 4096;
-    uint32_t shown = npages < AGORA_REGION_FRAMES ? npages : AGORA_REGION_FRAMES;
-    for (uint32_t i = 0; i < shown; i++) {
-        if (r->frames[i])
-            printf(" %08x", r->frames[i]);
+    switch (r->kind) {
+    case AGORA_REGION_FILE:
+        snprintf(buf, len, "%.*s, file page %u", (int)sizeof(r->name), r->name, r->offset);
+        break;
+    case AGORA_REGION_SHM:
+        if (r->offset)
+            snprintf(buf, len, "shm id %d page %u", r->shmid, r->offset);
         else
-            printf(" -");
+            snprintf(buf, len, "shm id %d", r->shmid);
+        break;
+    default:
+        snprintf(buf, len, "-");
+        break;
     }
-    if (npages > shown)
-        printf(" ...");
+}
+
+/* What a write to present page i of r would do now (see the header). */
+static const char *page_state(const struct agora_region *r, uint32_t i)
+{
+    if (r->writable & (1u << i))
+        return "writable";
+    if ((r->flags & AGORA_REGION_PRIVATE) && (r->prot & PROT_WRITE))
+        return r->refs[i] == 1 ? "cow, last owner" : "cow";
+    return "read-only";
+}
+
+static void print_pages(const struct agora_region *r)
+{
+    uint32_t npages = (r->end - r->start) / PAGE_SIZE;
+    uint32_t shown = npages < AGORA_REGION_FRAMES ? npages : AGORA_REGION_FRAMES;
+    uint32_t listed = 0;
+    for (uint32_t i = 0; i < shown; i++) {
+        if (!r->frames[i])
+            continue;
+        printf("    page %2u  frame %08x  refs %u  %s\n", i, r->frames[i], r->refs[i],
+               page_state(r, i));
+        listed++;
+    }
+    if (r->pages_present > listed)
+        printf("    (%u present page%s past page %u not listed)\n", r->pages_present - listed,
+               r->pages_present - listed == 1 ? "" : "s", AGORA_REGION_FRAMES - 1);
 }
 
 /* Print the map of pid; returns 0, or -1 (errno) if it cannot be read. */
@@ -53,23 +119,19 @@ static int show(int pid)
         return -1;
     uint32_t total = 0, present = 0;
     printf("pid %d: %d regions\n", pid ? pid : getpid(), n);
-    printf("%-17s %6s %-4s %-5s %5s %9s %s\n",
-           "start-end", "size", "prot", "kind", "shmid", "present", "frames (shm)");
+    printf("%-17s %6s %-4s %-6s %-7s %9s %s\n",
+           "start-end", "size", "prot", "kind", "map", "present", "object");
     for (int i = 0; i < n; i++) {
-        char size[16], prot[4], id[12];
-        uint32_t npages = (r[i].end - r[i].start) / 4096;
+        char size[16], prot[4], pages[24], object[64];
+        uint32_t npages = (r[i].end - r[i].start) / PAGE_SIZE;
         format_size(r[i].end - r[i].start, size, sizeof(size));
-        if (r[i].shmid >= 0)
-            snprintf(id, sizeof(id), "%d", r[i].shmid);
-        else
-            snprintf(id, sizeof(id), "-");
-        char pages[24];
         snprintf(pages, sizeof(pages), "%u/%u", r[i].pages_present, npages);
-        printf("%08x-%08x %6s %-4s %-5s %5s %9s", r[i].start, r[i].end, size,
-               at_prot_string(r[i].prot, prot), at_kind_name(r[i].kind), id, pages);
-        if (r[i].kind == AGORA_REGION_SHM)
-            print_frames(&r[i]);
-        printf("\n");
+        format_object(&r[i], object, sizeof(object));
+        printf("%08x-%08x %6s %-4s %-6s %-7s %9s %s\n", r[i].start, r[i].end, size,
+               at_prot_string(r[i].prot, prot), at_kind_name(r[i].kind),
+               (r[i].flags & AGORA_REGION_PRIVATE) ? "private" : "shared", pages, object);
+        if (!regions_only)
+            print_pages(&r[i]);
         total += npages;
         present += r[i].pages_present;
     }
@@ -98,23 +160,32 @@ static int show_all(void)
 
 int main(int argc, char **argv)
 {
-    if (argc == 2 && strcmp(argv[1], "-a") == 0)
+    int first = 1;
+    if (argc > 1 && strcmp(argv[1], "-s") == 0) {
+        regions_only = 1;
+        first = 2;
+    }
+    if (argc == first + 1 && strcmp(argv[first], "-a") == 0)
         return show_all();
-    if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-        printf("usage: vmmap [-a | PID...]\n");
+    if (argc == first + 1 && (strcmp(argv[first], "-h") == 0 ||
+                              strcmp(argv[first], "--help") == 0)) {
+        printf("usage: vmmap [-s] [-a | PID...]\n"
+               "  one line per region (kind, private/shared, the object mapped), then\n"
+               "  each present page of its first 16: frame, reference count, and\n"
+               "  writable / cow (copy-on-write) / read-only; -s: regions only\n");
         return 0;
     }
-    if (argc == 1)
+    if (argc == first)
         return show(0) < 0 ? 1 : 0;
     int status = 0;
-    for (int i = 1; i < argc; i++) {
+    for (int i = first; i < argc; i++) {
         unsigned long pid;
         if (at_parse_ulong(argv[i], 10, &pid) < 0 || pid == 0 || pid > 0x7fffffff) {
             fprintf(stderr, "vmmap: bad pid '%s'\n", argv[i]);
             status = 1;
             continue;
         }
-        if (i > 1)
+        if (i > first)
             printf("\n");
         if (show((int)pid) < 0) {
             fprintf(stderr, "vmmap: %lu: %s\n", pid,

@@ -179,6 +179,8 @@ static inline const char *at_kind_name(uint32_t kind)
     case AGORA_REGION_HEAP:  return "heap";
     case AGORA_REGION_STACK: return "stack";
     case AGORA_REGION_SHM:   return "shm";
+    case AGORA_REGION_SHARED: return "shared";     /* MAP_SHARED|MAP_ANONYMOUS */
+    case AGORA_REGION_FILE:  return "file";
     default:                 return "?";
     }
 }

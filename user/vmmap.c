@@ -73,9 +73,9 @@ static void format_object(const struct agora_region *r, char *buf, size_t len)
         break;
     case AGORA_REGION_SHM:
         if (r->offset)
-            snprintf(buf, len, "shm id %d page %u", r->shmid, r->offset);
+            snprintf(buf, len, "shm id %d page %u", r->id, r->offset);
         else
-            snprintf(buf, len, "shm id %d", r->shmid);
+            snprintf(buf, len, "shm id %d", r->id);
         break;
     default:
         snprintf(buf, len, "-");

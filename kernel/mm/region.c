@@ -339,18 +339,27 @@ static int map_region(struct vm_space *vs, const struct vm_region *nr)
     assert(start < end && !(start & (PAGE_SIZE - 1)) && !(end & (PAGE_SIZE - 1)));
     if (start < USER_BASE || end > USER_TOP)
         return -EINVAL;
-    /* The limits, on the address space as it will be, before any change. */
-    int delta = count_after(vs, start, end, CH_MAP, nr, nr->prot) - (int)vs->nregions;
-    int64_t dpages = (int64_t)((end - start) >> PAGE_SHIFT) - mapped_pages(vs, start, end);
-    if (!within_limits(vs, delta, dpages))
-        return -ENOMEM;
-    int err = vm_unmap_range(vs, start, end);
+    /* The limits, on the address space as it will be, before any change.
+     * Into a hole, an object that merges with nothing (shmat, a shared
+     * mapping) adds one region and its pages: no need to count. */
+    bool hole = vm_range_free(vs, start, end);
+    if (hole && nr->obj != &vm_anon) {
+        if (!within_limits(vs, 1, (end - start) >> PAGE_SHIFT))
+            return -ENOMEM;
+    } else {
+        int delta = count_after(vs, start, end, CH_MAP, nr, nr->prot) - (int)vs->nregions;
+        int64_t dpages = (int64_t)((end - start) >> PAGE_SHIFT) - mapped_pages(vs, start, end);
+        if (!within_limits(vs, delta, dpages))
+            return -ENOMEM;
+    }
+    int err = hole ? 0 : vm_unmap_range(vs, start, end);
     if (err < 0)
         return err;
     if (!insert(vs, nr))
         return -ENOMEM;
     open_object(nr->obj);
-    merge_range(vs, start, end);
+    if (nr->obj == &vm_anon)
+        merge_range(vs, start, end);    /* nothing else merges */
     return 0;
 }
 
@@ -602,7 +611,7 @@ int vm_describe(struct vm_space *vs, struct agora_region *out, int max)
             d->kind = AGORA_REGION_STACK;
         d->flags = (r->flags & VM_SHARED) ? 0 : AGORA_REGION_PRIVATE;
         d->offset = r->obj == &vm_anon ? 0 : r->pgoff;
-        d->shmid = r->obj->ops->describe ? r->obj->ops->describe(r->obj, d->name,
+        d->id = r->obj->ops->describe ? r->obj->ops->describe(r->obj, d->name,
                                                                  sizeof(d->name)) : -1;
         for (vaddr_t va = vm_next_present(vs, r->start, r->end); va < r->end;
              va = vm_next_present(vs, va + PAGE_SIZE, r->end)) {

@@ -125,7 +125,7 @@ static int shm_child(volatile char *q, int id, uint32_t parent_frame)
     *q = 2;
     if (region_of(q, &r) < 0 || frame_at(&r, 0) != parent_frame)
         return 1;                       /* the segment's frame, not a copy */
-    if (r.kind != AGORA_REGION_SHM || r.shmid != id || (r.flags & AGORA_REGION_PRIVATE))
+    if (r.kind != AGORA_REGION_SHM || r.id != id || (r.flags & AGORA_REGION_PRIVATE))
         return 2;
     if (!writable_at(&r, 0))
         return 3;
@@ -147,7 +147,7 @@ static void shm(void)
     struct agora_region r;
     T_OK(region_of(q, &r) == 0, "the attachment has a region");
     T_EQ(r.kind, AGORA_REGION_SHM, "kind shm");
-    T_EQ(r.shmid, id, "with the segment's id");
+    T_EQ(r.id, id, "with the segment's id");
     T_OK(!(r.flags & AGORA_REGION_PRIVATE), "shared, not private");
     T_EQ(r.offset, 0, "segment page 0 at its start");
     uint32_t frame = frame_at(&r, 0);

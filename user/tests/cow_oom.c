@@ -144,7 +144,8 @@ int main(void)
     mm_own_stack();
     int ast = release_w(c, a);
     int wst = c->w_status;
-    printf("# A: %s; W wrote %u of %u pages and ended with %s\n", mm_status(ast), c->w_pages, NPAGES,
+    printf("# A: %s\n", mm_status(ast));      /* mm_status's buffer is static: one per line */
+    printf("# W wrote %u of %u pages and ended with %s\n", c->w_pages, NPAGES,
            c->a_done && !c->fork_errno ? mm_status(wst) : "-");
     if (c->fork_errno)
         printf("# A's fork of W failed: %s\n", strerror(c->fork_errno));

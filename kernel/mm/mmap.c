@@ -20,6 +20,15 @@
 
 #define PROT_ALL (VM_READ | VM_WRITE | VM_EXEC)
 
+/* The flags every mmap has always accepted (Linux's LEGACY_MAP_MASK):
+ * MAP_SHARED_VALIDATE refuses any other that the file cannot honour, and a
+ * ramfs file honours none (MAP_SYNC...). */
+#define MAP_HUGETLB_FLAG 0x40000
+#define MAP_UNINITIALIZED_FLAG 0x4000000
+#define LEGACY_MAP_MASK (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE | \
+                         MAP_EXECUTABLE | MAP_UNINITIALIZED_FLAG | MAP_GROWSDOWN | MAP_LOCKED | \
+                         MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB_FLAG)
+
 long sys_brk(uint32_t addr)
 {
     return (long)vm_brk(current->vm, addr);
@@ -68,7 +77,8 @@ static int mmap_object(bool anon, bool shared, int fd, uint32_t prot, uint32_t n
  * offset (EOVERFLOW), the place (MAP_FIXED: EINVAL unless page aligned
  * inside user space; else ENOMEM when no hole is big enough), the mapping
  * type (EINVAL unless exactly shared or private; files also take
- * MAP_SHARED_VALIDATE), then the file's own checks (fs_mmap).
+ * MAP_SHARED_VALIDATE, EOPNOTSUPP with a flag beyond the old set), then
+ * the file's own checks (fs_mmap).
  */
 long sys_mmap2(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags, int fd,
                uint32_t pgoff)
@@ -97,6 +107,8 @@ long sys_mmap2(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags, int f
     bool shared = type == MAP_SHARED || (!anon && type == MAP_SHARED_VALIDATE);
     if (!shared && type != MAP_PRIVATE)
         return -EINVAL;
+    if (!anon && type == MAP_SHARED_VALIDATE && (flags & ~(uint32_t)LEGACY_MAP_MASK))
+        return -EOPNOTSUPP;
     if (prot & (VM_WRITE | VM_EXEC))
         prot |= VM_READ;                /* x86 pages cannot be write-only */
     struct vm_object *obj;

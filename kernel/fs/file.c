@@ -192,7 +192,7 @@ int fs_init_console_fds(struct proc *p)
 int fs_fork_fds(struct proc *child, struct proc *parent)
 {
     for (int fd = 0; fd < NOFILE; fd++) {
-        fd_close(child, fd);
+        assert(!child->files[fd]);      /* a new process has none */
         if (parent->files[fd])
             fd_install(child, fd, parent->files[fd]);
     }
@@ -203,7 +203,8 @@ int fs_fork_fds(struct proc *child, struct proc *parent)
 void fs_close_all(struct proc *p)
 {
     for (int fd = 0; fd < NOFILE; fd++)
-        fd_close(p, fd);
+        if (p->files[fd])
+            fd_close(p, fd);
 }
 
 void fs_exec_close_cloexec(struct proc *p)

@@ -60,6 +60,11 @@ void pmm_core_ref(struct pmm_state *s, uint32_t pfn)
     s->frames[pfn].refcount++;
 }
 
+void pmm_core_release(struct pmm_state *s, uint32_t pfn)
+{
+    push_free(s, pfn);
+}
+
 bool pmm_core_unref(struct pmm_state *s, uint32_t pfn)
 {
     if (--s->frames[pfn].refcount > 0)
@@ -158,6 +163,7 @@ void pmm_init(const struct boot_info *bi)
     reserved[RES_TABLE] = (struct range){ table_pa, table_pa + table_size };
 
     pmm_core_init(&pmm, P2V(table_pa), nframes, direct_limit >> PAGE_SHIFT);
+    pmm_frame_table = pmm.frames;
     uint32_t nhigh = 0;
     /* Add frames high to low so that the lists hand out low addresses first:
      * early page tables then sit inside the boot mapping. */
@@ -212,6 +218,15 @@ void pmm_unref(paddr_t pa)
     assert(!arch_irq_enabled());
     assert(PFN(pa) < pmm.nframes && pmm.frames[PFN(pa)].refcount > 0);
     pmm_core_unref(&pmm, PFN(pa));
+}
+
+struct frame *pmm_frame_table;
+
+void pmm_free_frame(paddr_t pa)
+{
+    assert(!arch_irq_enabled());
+    assert(PFN(pa) < pmm.nframes && pmm.frames[PFN(pa)].refcount == 0);
+    pmm_core_release(&pmm, PFN(pa));
 }
 
 uint32_t pmm_refcount(paddr_t pa)

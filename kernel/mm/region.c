@@ -181,6 +181,27 @@ static void close_object(struct vm_object *obj)
         obj->ops->close(obj);
 }
 
+/* Page va of r got an entry: widen the range fork and exit look at. */
+static void note_mapped(struct vm_region *r, vaddr_t va)
+{
+    if (r->mapped_lo == r->mapped_hi) {
+        r->mapped_lo = va;
+        r->mapped_hi = va + PAGE_SIZE;
+    } else {
+        r->mapped_lo = MIN(r->mapped_lo, va);
+        r->mapped_hi = MAX(r->mapped_hi, va + PAGE_SIZE);
+    }
+}
+
+/* Keep r's mapped range inside r (after a split). */
+static void clip_mapped(struct vm_region *r)
+{
+    r->mapped_lo = MAX(r->mapped_lo, r->start);
+    r->mapped_hi = MIN(r->mapped_hi, r->end);
+    if (r->mapped_lo >= r->mapped_hi)
+        r->mapped_lo = r->mapped_hi = 0;
+}
+
 /* Merge the mergeable neighbours among the regions meeting [start, end]
  * (ends included: a region just outside may join one inside). */
 static void merge_range(struct vm_space *vs, vaddr_t start, vaddr_t end)
@@ -189,7 +210,10 @@ static void merge_range(struct vm_space *vs, vaddr_t start, vaddr_t end)
         struct vm_region *next = r->next;
         if (next && r->end >= start && next->start <= end && mergeable(r, next)) {
             r->end = next->end;
-            r->touched |= next->touched;
+            if (next->mapped_lo != next->mapped_hi) {
+                note_mapped(r, next->mapped_lo);
+                note_mapped(r, next->mapped_hi - PAGE_SIZE);
+            }
             r->next = next->next;
             vs->nregions--;
             kfree(next);                /* zero-fill memory: no close to make */
@@ -216,8 +240,8 @@ static void region_remove(struct vm_space *vs, struct vm_region *r)
     *pp = r->next;
     vs->nregions--;
     vs->npages -= (r->end - r->start) >> PAGE_SHIFT;
-    if (r->touched)
-        unmap_pages(vs, r->start, r->end);
+    if (r->mapped_lo != r->mapped_hi)
+        unmap_pages(vs, r->mapped_lo, r->mapped_hi);
     close_object(r->obj);
     kfree(r);
 }
@@ -227,6 +251,7 @@ void vm_regions_drop(struct vm_space *vs)
     while (vs->regions) {
         struct vm_region *r = vs->regions;
         vs->regions = r->next;
+        vm_release_pages(vs, r->mapped_lo, r->mapped_hi);
         close_object(r->obj);
         kfree(r);
     }
@@ -247,6 +272,8 @@ static int split(struct vm_space *vs, struct vm_region *r, vaddr_t at)
     upper->pgoff += (at - r->start) >> PAGE_SHIFT;
     r->end = at;
     r->next = upper;
+    clip_mapped(r);
+    clip_mapped(upper);
     open_object(upper->obj);
     return 0;
 }
@@ -324,8 +351,8 @@ int vm_protect(struct vm_space *vs, vaddr_t start, vaddr_t end, uint32_t prot)
         if (r->start < start)
             continue;
         r->prot = prot;
-        for (vaddr_t va = vm_next_present(vs, r->start, r->end); va < r->end;
-             va = vm_next_present(vs, va + PAGE_SIZE, r->end))
+        for (vaddr_t va = vm_next_present(vs, r->mapped_lo, r->mapped_hi); va < r->mapped_hi;
+             va = vm_next_present(vs, va + PAGE_SIZE, r->mapped_hi))
             vm_protect_page(vs, va, page_prot(r, vm_lookup_pte(vs, va)));
     }
     merge_range(vs, start, end);
@@ -524,7 +551,7 @@ int vm_fault(struct vm_space *vs, vaddr_t va, bool write)
         pa = private_file_page(r, page, idx, write, &prot);
     if (!pa)
         return -ENOMEM;
-    r->touched = true;
+    note_mapped(r, page);
     return vm_install_page(vs, page, pa, prot);  /* the entry takes the reference */
 }
 
@@ -578,8 +605,8 @@ struct vm_space *vm_space_fork(struct vm_space *src)
         /* Shared regions: the child maps the object's frames on first
          * touch, so there is nothing to do. Private ones: the child gets
          * the parent's frames, read-only in both, copied on first write. */
-        if (!(r->flags & VM_SHARED) && r->touched)
-            err = vm_share_pages(dst, src, r->start, r->end);
+        if (!(r->flags & VM_SHARED) && r->mapped_lo != r->mapped_hi)
+            err = vm_share_pages(dst, src, r->mapped_lo, r->mapped_hi);
     }
     vm_flush(src);                      /* the parent's pages lost write */
     if (err < 0) {

@@ -32,6 +32,18 @@ void pmm_ref(paddr_t pa);
 void pmm_unref(paddr_t pa);
 uint32_t pmm_refcount(paddr_t pa);
 
+/*
+ * The frame table itself, for the page-table loops of fork and exit
+ * (vm_share_pages, vm_release_pages), which take and drop a reference per
+ * present page, thousands at a time, and so change the counts in place,
+ * without the checks (the frames come from page-table entries, which only
+ * the kernel writes). Everyone else calls pmm_ref and pmm_unref.
+ */
+struct frame;
+extern struct frame *pmm_frame_table;
+/* Put a frame whose count such a loop brought to zero back on its free list. */
+void pmm_free_frame(paddr_t pa);
+
 uint32_t pmm_free_frames(void);
 uint32_t pmm_total_frames(void);
 paddr_t pmm_direct_limit(void);         /* end of the direct-mapped RAM */
@@ -57,5 +69,6 @@ void pmm_core_add_free(struct pmm_state *s, uint32_t pfn);
 uint32_t pmm_core_alloc(struct pmm_state *s, bool low_only);
 void pmm_core_ref(struct pmm_state *s, uint32_t pfn);
 bool pmm_core_unref(struct pmm_state *s, uint32_t pfn);  /* true: freed */
+void pmm_core_release(struct pmm_state *s, uint32_t pfn); /* count is 0: free it */
 
 #endif

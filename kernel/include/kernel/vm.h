@@ -16,6 +16,7 @@
 #include <kernel/types.h>
 #include <kernel/vm_object.h>
 #include <uapi/agora.h>
+#include <arch/mmu.h>
 
 #define VM_READ  0x1        /* same values as PROT_READ/WRITE/EXEC */
 #define VM_WRITE 0x2
@@ -36,7 +37,9 @@ struct vm_region {
     uint32_t pgoff;                     /* the object's page at start */
     vaddr_t zero_from;                  /* private file regions: bytes from here on read
                                            zero (exec's bss in a data page); 0: none */
-    bool touched;                       /* a page was ever mapped: else unmap has nothing to do */
+    vaddr_t mapped_lo, mapped_hi;       /* every page it ever mapped lies in
+                                           [mapped_lo, mapped_hi): fork, unmap and
+                                           exit look nowhere else (equal: none) */
     struct vm_region *next;             /* sorted by start */
 };
 
@@ -51,6 +54,7 @@ struct vm_space {
     uint32_t nregions;                  /* regions in the list, <= VM_MAX_MAP_COUNT */
     uint32_t npages;                    /* pages they span (RLIMIT_AS counts these) */
     vaddr_t heap_start, brk;            /* brk() area */
+    uint32_t tables[KERNEL_PDX / 32];   /* bit i: user page table i exists */
 };
 
 /* Boot: build the kernel page tables (direct map, heap, kmap window). */
@@ -104,6 +108,9 @@ vaddr_t vm_next_present(struct vm_space *vs, vaddr_t va, vaddr_t end);
 /* fork: give dst the present pages of [start, end) of src, read-only in
  * both (each frame one reference more). 0 or -ENOMEM. */
 int vm_share_pages(struct vm_space *dst, struct vm_space *src, vaddr_t start, vaddr_t end);
+/* exit: drop the reference of every present page of [start, end), leaving
+ * the entries to be freed with their tables (vm_space_destroy). */
+void vm_release_pages(struct vm_space *vs, vaddr_t start, vaddr_t end);
 /* The CPU may hold stale translations of vs: drop them (after fork). */
 void vm_flush(struct vm_space *vs);
 /* The same for the page at va alone. */

@@ -102,6 +102,7 @@ static int file_describe(struct vm_object *obj, char *name, uint32_t len)
 }
 
 static const struct vm_object_ops file_ops = {
+    .kind = VMO_FILE,
     .frame = file_frame,
     .open = file_open,
     .close = file_close,
@@ -116,7 +117,6 @@ struct vm_object *fs_file_object(struct ramfs_inode *ip)
         if (!fo)
             return NULL;
         fo->obj.ops = &file_ops;
-        fo->obj.kind = VMO_FILE;
         fo->obj.npages = ALIGN_UP(ip->size, PAGE_SIZE) >> PAGE_SHIFT;
         fo->ip = ip;
         ip->obj = &fo->obj;

@@ -70,7 +70,6 @@ static int nsegments;                   /* ids in use */
 static int last_slot = -1;              /* cyclic slot allocation */
 static uint16_t next_seq;
 static uint32_t shm_tot;                /* pages of all segments */
-static uint32_t shm_rss;                /* frames allocated to segments */
 static uint32_t shmall;                 /* limit on shm_tot, in pages */
 static uint32_t shmmax;                 /* limit on one segment, in bytes */
 
@@ -144,6 +143,17 @@ static int check_owner(const struct shm_segment *seg)
     return -EPERM;
 }
 
+/* Frames held by all segments (SHM_INFO's shm_rss): counted when asked,
+ * so that the page-fault path keeps no count of its own. */
+static uint32_t shm_rss(void)
+{
+    uint32_t n = 0;
+    for (int i = 0; i < SHMMNI; i++)
+        if (slots[i])
+            n += slots[i]->obj.resident;
+    return n;
+}
+
 static void destroy(struct shm_segment *seg)
 {
     assert(seg->nattch == 0 && seg->holds == 0);
@@ -151,9 +161,9 @@ static void destroy(struct shm_segment *seg)
         unhash_key(seg);
     slots[seg->slot] = NULL;
     nsegments--;
-    shm_rss -= seg->obj.resident;
     shm_tot -= seg->obj.npages;
-    vm_pages_release(&seg->obj);
+    if (seg->obj.pages)
+        vm_pages_release(&seg->obj);
     kfree(seg);
 }
 
@@ -209,15 +219,6 @@ static void seg_close(struct vm_object *obj)
     destroy_if_unused(seg);
 }
 
-/* Page idx, zeroed on first touch (the page-fault handler asks). */
-static paddr_t seg_frame(struct vm_object *obj, uint32_t idx)
-{
-    uint32_t before = obj->resident;
-    paddr_t pa = vm_pages_zerofill(obj, idx);
-    shm_rss += obj->resident - before;
-    return pa;
-}
-
 static int seg_describe(struct vm_object *obj, char *name, uint32_t len)
 {
     (void)name;
@@ -226,7 +227,8 @@ static int seg_describe(struct vm_object *obj, char *name, uint32_t len)
 }
 
 static const struct vm_object_ops shm_ops = {
-    .frame = seg_frame,
+    .kind = VMO_SHM,
+    .frame = vm_pages_zerofill,         /* page idx, zeroed on first touch */
     .open = seg_open,
     .close = seg_close,
     .describe = seg_describe,
@@ -262,7 +264,6 @@ static long newseg(int32_t key, uint32_t size, int shmflg)
     seg->uid = seg->cuid = current->euid;
     seg->gid = seg->cgid = current->egid;
     seg->obj.ops = &shm_ops;
-    seg->obj.kind = VMO_SHM;
     seg->obj.npages = npages;
     seg->segsz = size;
     seg->cpid = current->pid;
@@ -332,18 +333,20 @@ long sys_shmat(int shmid, uint32_t shmaddr, int shmflg)
     if (addr) {
         if (addr + size < addr || addr + size > USER_TOP || addr < USER_BASE)
             return -EINVAL;
-        if (!(shmflg & SHM_REMAP) && !vm_range_free(vs, addr, addr + size))
-            return -EINVAL;
     } else {
         addr = vm_place(vs, size);
         if (!addr)
             return -ENOMEM;
     }
-    /* SHM_REMAP may replace the caller's own last attachment of a removed
-     * segment: the hold keeps seg alive until the new one is made. */
+    /* Without SHM_REMAP, an address in use is EINVAL. SHM_REMAP may
+     * replace the caller's own last attachment of a removed segment: the
+     * hold keeps seg alive until the new one is made. */
+    uint32_t flags = VM_SHARED | ((shmflg & SHM_REMAP) ? 0 : VM_NOREPLACE);
     seg_hold(seg);
-    err = vm_map_object(vs, addr, addr + size, prot, prot | VM_EXEC, VM_SHARED, &seg->obj, 0);
+    err = vm_map_object(vs, addr, addr + size, prot, prot | VM_EXEC, flags, &seg->obj, 0);
     seg_release(seg);
+    if (err == -EEXIST)
+        err = -EINVAL;
     return err < 0 ? err : (long)addr;
 }
 
@@ -399,7 +402,7 @@ static long shmctl_info(int cmd, void __user *buf)
             return -EFAULT;
     } else {
         struct shm_info info = {
-            .used_ids = nsegments, .shm_tot = shm_tot, .shm_rss = shm_rss,
+            .used_ids = nsegments, .shm_tot = shm_tot, .shm_rss = shm_rss(),
         };
         if (copyout(buf, &info, sizeof(info)) < 0)
             return -EFAULT;
@@ -512,5 +515,5 @@ long sys_shmctl(int shmid, int cmd, void __user *buf)
 void shm_counts(uint32_t *segments, uint32_t *frames)
 {
     *segments = (uint32_t)nsegments;
-    *frames = shm_rss;
+    *frames = shm_rss();
 }

@@ -23,6 +23,7 @@ static paddr_t anon_frame(struct vm_object *obj, uint32_t idx)
 }
 
 static const struct vm_object_ops anon_ops = {
+    .kind = VMO_ANON,
     .frame = anon_frame,
 };
 
@@ -31,7 +32,6 @@ static const struct vm_object_ops anon_ops = {
  * Linux numbers anonymous pages), so it has them all. */
 struct vm_object vm_anon = {
     .ops = &anon_ops,
-    .kind = VMO_ANON,
     .npages = USER_TOP >> PAGE_SHIFT,
 };
 
@@ -99,6 +99,7 @@ static void shared_anon_close(struct vm_object *obj)
 }
 
 static const struct vm_object_ops shared_anon_ops = {
+    .kind = VMO_SHARED_ANON,
     .frame = vm_pages_zerofill,
     .open = shared_anon_open,
     .close = shared_anon_close,
@@ -110,7 +111,6 @@ struct vm_object *vm_shared_anon_create(uint32_t npages)
     if (!sa)
         return NULL;
     sa->obj.ops = &shared_anon_ops;
-    sa->obj.kind = VMO_SHARED_ANON;
     sa->obj.npages = npages;
     sa->maps = 1;                       /* the caller's */
     return &sa->obj;

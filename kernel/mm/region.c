@@ -153,15 +153,25 @@ static uint32_t mapped_pages(const struct vm_space *vs, vaddr_t start, vaddr_t e
 
 /* Put a copy of tmpl in the sorted list; no checks (fork copies through
  * this, limits or not), no open. NULL when the heap is out. */
+/* Where a region starting at start goes in the sorted list: the link to
+ * the first region that ends above start. */
+static struct vm_region **link_at(struct vm_space *vs, vaddr_t start)
+{
+    struct vm_region **pp = &vs->regions;
+    while (*pp && (*pp)->end <= start)
+        pp = &(*pp)->next;
+    return pp;
+}
+
+/* Put a copy of tmpl in the sorted list; no checks (fork copies through
+ * this, limits or not), no open. NULL when the heap is out. */
 static struct vm_region *insert(struct vm_space *vs, const struct vm_region *tmpl)
 {
     struct vm_region *r = kmalloc(sizeof(*r));
     if (!r)
         return NULL;
     *r = *tmpl;
-    struct vm_region **pp = &vs->regions;
-    while (*pp && (*pp)->start < r->start)
-        pp = &(*pp)->next;
+    struct vm_region **pp = link_at(vs, r->start);
     r->next = *pp;
     *pp = r;
     vs->nregions++;
@@ -232,11 +242,11 @@ static void unmap_pages(struct vm_space *vs, vaddr_t start, vaddr_t end)
 }
 
 /* Remove one region: unmap its pages, close its object. */
-static void region_remove(struct vm_space *vs, struct vm_region *r)
+/* Free region r, already taken out of the list at *pp: unmap its pages,
+ * close its object. */
+static void region_unlink(struct vm_space *vs, struct vm_region **pp)
 {
-    struct vm_region **pp = &vs->regions;
-    while (*pp != r)
-        pp = &(*pp)->next;
+    struct vm_region *r = *pp;
     *pp = r->next;
     vs->nregions--;
     vs->npages -= (r->end - r->start) >> PAGE_SHIFT;
@@ -244,6 +254,15 @@ static void region_remove(struct vm_space *vs, struct vm_region *r)
         unmap_pages(vs, r->mapped_lo, r->mapped_hi);
     close_object(r->obj);
     kfree(r);
+}
+
+/* Remove one region. */
+static void region_remove(struct vm_space *vs, struct vm_region *r)
+{
+    struct vm_region **pp = &vs->regions;
+    while (*pp != r)
+        pp = &(*pp)->next;
+    region_unlink(vs, pp);
 }
 
 void vm_regions_drop(struct vm_space *vs)
@@ -359,55 +378,81 @@ int vm_protect(struct vm_space *vs, vaddr_t start, vaddr_t end, uint32_t prot)
     return 0;
 }
 
-/* Replace whatever [start, end) holds by a region like nr. */
-static int map_region(struct vm_space *vs, const struct vm_region *nr)
+/* Replace whatever [start, end) holds by nr, a region made by the caller
+ * (freed here on failure): link it in, open its object. */
+static int map_region(struct vm_space *vs, struct vm_region *nr)
 {
     vaddr_t start = nr->start, end = nr->end;
     assert(start < end && !(start & (PAGE_SIZE - 1)) && !(end & (PAGE_SIZE - 1)));
+    int err = -EINVAL;
     if (start < USER_BASE || end > USER_TOP)
-        return -EINVAL;
+        goto fail;
     /* The limits, on the address space as it will be, before any change.
      * Into a hole, an object that merges with nothing (shmat, a shared
      * mapping) adds one region and its pages: no need to count. */
-    bool hole = vm_range_free(vs, start, end);
+    struct vm_region **pp = link_at(vs, start);
+    bool hole = !*pp || (*pp)->start >= end;
+    err = -EEXIST;
+    if (!hole && (nr->flags & VM_NOREPLACE))
+        goto fail;
+    err = -ENOMEM;
     if (hole && nr->obj != &vm_anon) {
         if (!within_limits(vs, 1, (end - start) >> PAGE_SHIFT))
-            return -ENOMEM;
+            goto fail;
     } else {
         int delta = count_after(vs, start, end, CH_MAP, nr, nr->prot) - (int)vs->nregions;
         int64_t dpages = (int64_t)((end - start) >> PAGE_SHIFT) - mapped_pages(vs, start, end);
         if (!within_limits(vs, delta, dpages))
-            return -ENOMEM;
+            goto fail;
     }
-    int err = hole ? 0 : vm_unmap_range(vs, start, end);
-    if (err < 0)
-        return err;
-    if (!insert(vs, nr))
-        return -ENOMEM;
+    if (!hole) {
+        if ((err = vm_unmap_range(vs, start, end)) < 0)
+            goto fail;
+        pp = link_at(vs, start);
+    }
+    nr->flags &= ~VM_NOREPLACE;         /* a request, not a property */
+    nr->next = *pp;
+    *pp = nr;
+    vs->nregions++;
+    vs->npages += (end - start) >> PAGE_SHIFT;
     open_object(nr->obj);
     if (nr->obj == &vm_anon)
         merge_range(vs, start, end);    /* nothing else merges */
     return 0;
+fail:
+    kfree(nr);
+    return err;
+}
+
+/* A new region (not linked yet), or NULL when the heap is out. */
+static struct vm_region *new_region(vaddr_t start, vaddr_t end, uint32_t prot, uint32_t maxprot,
+                                    uint32_t flags, struct vm_object *obj, uint32_t pgoff)
+{
+    struct vm_region *r = kmalloc(sizeof(*r));
+    if (r)
+        *r = (struct vm_region){
+            .start = start, .end = end, .prot = prot, .maxprot = maxprot, .flags = flags,
+            .obj = obj, .pgoff = obj == &vm_anon ? start >> PAGE_SHIFT : pgoff,
+        };
+    return r;
 }
 
 int vm_map_object(struct vm_space *vs, vaddr_t start, vaddr_t end, uint32_t prot,
                   uint32_t maxprot, uint32_t flags, struct vm_object *obj, uint32_t pgoff)
 {
-    struct vm_region nr = {
-        .start = start, .end = end, .prot = prot, .maxprot = maxprot, .flags = flags,
-        .obj = obj, .pgoff = obj == &vm_anon ? start >> PAGE_SHIFT : pgoff,
-    };
-    return map_region(vs, &nr);
+    struct vm_region *r = new_region(start, end, prot, maxprot, flags, obj, pgoff);
+    return r ? map_region(vs, r) : -ENOMEM;
 }
 
 int vm_map_image(struct vm_space *vs, vaddr_t start, vaddr_t end, uint32_t prot,
                  struct vm_object *obj, uint32_t pgoff, vaddr_t zero_from)
 {
-    struct vm_region nr = {
-        .start = start, .end = end, .prot = prot, .maxprot = VM_READ | VM_WRITE | VM_EXEC,
-        .obj = obj, .pgoff = pgoff, .zero_from = zero_from,
-    };
-    return map_region(vs, &nr);
+    struct vm_region *r = new_region(start, end, prot, VM_READ | VM_WRITE | VM_EXEC, 0, obj,
+                                     pgoff);
+    if (!r)
+        return -ENOMEM;
+    r->zero_from = zero_from;
+    return map_region(vs, r);
 }
 
 int vm_map_anon(struct vm_space *vs, vaddr_t start, vaddr_t end, uint32_t prot, uint32_t flags)
@@ -419,26 +464,30 @@ int vm_map_anon(struct vm_space *vs, vaddr_t start, vaddr_t end, uint32_t prot, 
  * the pieces below it not gone)? */
 static bool maps_from(const struct vm_region *r, vaddr_t addr, const struct vm_object_ops *ops)
 {
-    return r->obj->ops == ops && r->start >= addr &&
-           r->start - addr == r->pgoff << PAGE_SHIFT;
+    return r->start >= addr && r->start - addr == r->pgoff << PAGE_SHIFT &&
+           r->obj->ops == ops;
 }
 
 int vm_unmap_object(struct vm_space *vs, vaddr_t addr, const struct vm_object_ops *ops)
 {
+    /* One pass: the first region that maps such an object from addr
+     * names it; it and every later piece of it so placed go. */
     struct vm_object *obj = NULL;
-    for (struct vm_region *r = vs->regions; r && !obj; r = r->next)
-        if (maps_from(r, addr, ops))
-            obj = r->obj;
-    if (!obj)
-        return -EINVAL;
-    /* The object stays alive until its last piece closes. */
-    vaddr_t end = addr + (obj->npages << PAGE_SHIFT);
-    for (struct vm_region *r = vs->regions, *next; r && r->start < end; r = next) {
-        next = r->next;
-        if (r->obj == obj && maps_from(r, addr, ops))
-            region_remove(vs, r);
+    vaddr_t end = USER_TOP;
+    struct vm_region **pp = &vs->regions;
+    while (*pp && (*pp)->start < end) {
+        struct vm_region *r = *pp;
+        if ((!obj || r->obj == obj) && maps_from(r, addr, ops)) {
+            if (!obj) {
+                obj = r->obj;           /* alive until its last piece closes */
+                end = addr + (obj->npages << PAGE_SHIFT);
+            }
+            region_unlink(vs, pp);
+            continue;
+        }
+        pp = &r->next;
     }
-    return 0;
+    return obj ? 0 : -EINVAL;
 }
 
 vaddr_t vm_find_hole(struct vm_space *vs, uint32_t size, vaddr_t low, vaddr_t high)
@@ -552,7 +601,8 @@ int vm_fault(struct vm_space *vs, vaddr_t va, bool write)
     if (!pa)
         return -ENOMEM;
     note_mapped(r, page);
-    return vm_install_page(vs, page, pa, prot);  /* the entry takes the reference */
+    *pte = pa | vm_pte_bits(prot);      /* the entry takes the reference */
+    return 0;
 }
 
 vaddr_t vm_brk(struct vm_space *vs, vaddr_t new_brk)
@@ -631,7 +681,7 @@ int vm_describe(struct vm_space *vs, struct agora_region *out, int max)
         d->start = r->start;
         d->end = r->end;
         d->prot = r->prot;
-        d->kind = kinds[r->obj->kind];
+        d->kind = kinds[r->obj->ops->kind];
         if (r->flags & VM_HEAP)
             d->kind = AGORA_REGION_HEAP;
         else if (r->flags & VM_STACK)

@@ -267,12 +267,6 @@ pte_t *vm_pte(struct vm_space *vs, vaddr_t va, bool create)
     return (pte_t *)P2V(PTE_ADDR(*pde)) + PTX(va);
 }
 
-/* The PTE bits for a user page with protections prot (0: none at all). */
-static pte_t pte_bits(uint32_t prot)
-{
-    return PTE_P | (prot ? PTE_U : 0) | ((prot & VM_WRITE) ? PTE_W : 0);
-}
-
 int vm_install_page(struct vm_space *vs, vaddr_t va, paddr_t pa, uint32_t prot)
 {
     assert(va < USER_TOP && !(va & (PAGE_SIZE - 1)));
@@ -282,7 +276,7 @@ int vm_install_page(struct vm_space *vs, vaddr_t va, paddr_t pa, uint32_t prot)
         return -ENOMEM;
     }
     assert(!(*pte & PTE_P));
-    *pte = pa | pte_bits(prot);
+    *pte = pa | vm_pte_bits(prot);
     return 0;
 }
 

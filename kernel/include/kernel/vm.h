@@ -27,6 +27,8 @@
                                region is private: copy-on-write */
 #define VM_HEAP   0x20      /* the brk area (what vmmap calls it, nothing more) */
 #define VM_STACK  0x40      /* the user stack (likewise) */
+#define VM_NOREPLACE 0x80   /* vm_map_object only: fail with -EEXIST rather than
+                               replace a mapping (not kept in the region) */
 
 struct vm_region {
     vaddr_t start, end;                 /* page aligned, [start, end) */
@@ -92,6 +94,11 @@ struct vm_space *vm_space_fork(struct vm_space *src);
 /* The page-table entry for va, with its page table made if create; NULL
  * when there is none (or no frame for a new table). */
 pte_t *vm_pte(struct vm_space *vs, vaddr_t va, bool create);
+/* The entry bits for a user page with protections prot (0: none at all). */
+static inline pte_t vm_pte_bits(uint32_t prot)
+{
+    return PTE_P | (prot ? PTE_U : 0) | ((prot & VM_WRITE) ? PTE_W : 0);
+}
 /* Map pa at va; the mapping takes a reference of its own. */
 int vm_map_page(struct vm_space *vs, vaddr_t va, paddr_t pa, uint32_t prot);
 /* Map pa at va, handing the caller's reference to the mapping. -ENOMEM
@@ -128,7 +135,7 @@ bool vm_range_free(struct vm_space *vs, vaddr_t start, vaddr_t end);
  * replacing whatever was there, with protections prot (at most maxprot
  * later) and flags (VM_SHARED...). The new region opens obj. Private zero-
  * fill regions merge with like neighbours. 0; -EINVAL (outside user
- * space); -ENOMEM (the region limit or the caller's RLIMIT_AS, checked
+ * space); -EEXIST (VM_NOREPLACE and [start, end) is not free); -ENOMEM (the region limit or the caller's RLIMIT_AS, checked
  * before anything changes; the kernel heap).
  */
 int vm_map_object(struct vm_space *vs, vaddr_t start, vaddr_t end, uint32_t prot,

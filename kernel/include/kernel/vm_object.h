@@ -37,6 +37,7 @@ enum vm_object_kind {
 struct vm_object;
 
 struct vm_object_ops {
+    enum vm_object_kind kind;   /* what the object is (the same for every object of a type) */
     /* The frame holding page idx (< obj->npages), with a reference for the
      * caller; 0 when memory is out. */
     paddr_t (*frame)(struct vm_object *obj, uint32_t idx);
@@ -49,8 +50,7 @@ struct vm_object_ops {
 };
 
 struct vm_object {
-    const struct vm_object_ops *ops;
-    enum vm_object_kind kind;
+    const struct vm_object_ops *ops;    /* its type: kind and operations */
     uint32_t npages;        /* pages that exist; a fault past them is SIGBUS */
     paddr_t *pages;         /* page arrays (shared anon, shm, file copies): npages
                                entries, 0 until first use; NULL until needed */

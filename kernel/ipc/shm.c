@@ -4,20 +4,20 @@
  *
  * This file is the policy: keys, ids, permissions, times and lifetime. The
  * mechanism is kernel/mm: a segment is a memory object (kernel/vm_object.h)
- * whose page array is filled on the first touch of each page (seg_frame,
- * called by the page-fault handler), and an attachment is a shared region
- * of the process's address space that maps it, made by vm_map_object and
+ * whose page array mm fills on the first touch of each page (shm_ops.frame
+ * is vm_pages_zerofill, called by the page-fault handler), and an
+ * attachment is a shared region that maps it, made by vm_map_object and
  * undone by vm_unmap_object. This file never sees a region.
  *
  * Lifetime. A segment lives while it has an id (until IPC_RMID) or any
- * attachment. nattch counts the mappings of the segment, and changes
- * only in seg_open (shmat, fork, a split by munmap or mprotect) and
- * seg_close (shmdt, munmap, exit, exec, SHM_REMAP); the last close of a segment marked
- * SHM_DEST destroys it and frees its frames; a call that may close the
- * last attachment while still using the segment holds it (seg_hold)
- * so it survives until the call is done. Every frame of a segment is
- * held once by the segment and once by every page-table entry mapping it,
- * so a frame goes back to the allocator only when nobody can reach it.
+ * attachment. nattch counts the mappings of the segment and changes only
+ * in seg_open (shmat, fork, a split by munmap or mprotect) and seg_close
+ * (shmdt, munmap, exit, exec, SHM_REMAP); the last close of a segment
+ * marked SHM_DEST destroys it and frees its frames. A call that may close
+ * the last attachment while using the segment holds it (seg_hold). Every
+ * frame of a segment is held once by the segment (obj.resident counts
+ * them; shm_rss() sums them when asked) and once by every page-table
+ * entry mapping it, so a frame is freed only when nobody can reach it.
  *
  * Ids. id = seq * SHM_SEQ_MULTIPLIER + slot. Slots are handed out
  * cyclically, and seq grows each time the search wraps, so a stale id

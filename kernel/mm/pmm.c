@@ -192,7 +192,7 @@ void pmm_init(const struct boot_info *bi)
 
 /* Interrupts are off in the callers of these (pmm.h): asserted, since the
  * free lists and counts have no other protection; not in pmm_ref, which is
- * the hottest (every vm_map_page takes one) and frees nothing. */
+ * frees nothing (fork's per-page loop changes counts in place: pmm.h). */
 paddr_t pmm_alloc_frame(void)
 {
     assert(!arch_irq_enabled());

@@ -151,8 +151,6 @@ static uint32_t mapped_pages(const struct vm_space *vs, vaddr_t start, vaddr_t e
     return n;
 }
 
-/* Put a copy of tmpl in the sorted list; no checks (fork copies through
- * this, limits or not), no open. NULL when the heap is out. */
 /* Where a region starting at start goes in the sorted list: the link to
  * the first region that ends above start. */
 static struct vm_region **link_at(struct vm_space *vs, vaddr_t start)
@@ -241,7 +239,6 @@ static void unmap_pages(struct vm_space *vs, vaddr_t start, vaddr_t end)
         vm_unmap_page(vs, va);
 }
 
-/* Remove one region: unmap its pages, close its object. */
 /* Free region r, already taken out of the list at *pp: unmap its pages,
  * close its object. */
 static void region_unlink(struct vm_space *vs, struct vm_region **pp)

@@ -1,9 +1,10 @@
 /*
  * vm.c: page tables. The kernel's own mappings (direct map of RAM, kernel
  * heap, framebuffer, temporary-map window) are built once by vm_init and
- * shared by every address space; user mappings are made and removed one
- * page at a time by vm_map_page/vm_unmap_page, each mapping holding one
- * reference on its frame.
+ * shared by every address space. A user page-table entry holds one
+ * reference on its frame: the fault handler (region.c) writes entries,
+ * vm_unmap_page removes them one at a time, and fork and exit share and
+ * release them a page table at a time (vm_share_pages, vm_release_pages).
  */
 #include <kernel/vm.h>
 #include <kernel/pmm.h>

@@ -585,14 +585,14 @@ static int vmmap_matches(pid_t pid, const struct mreg *m, int n, char *why, size
             continue;
         if (j >= n) {
             snprintf(why, whylen, "extra region %#x-%#x shmid %d", buf[i].start, buf[i].end,
-                     buf[i].id);
+                     buf[i].shmid);
             return 0;
         }
         uint32_t prot = m[j].rdonly ? PROT_READ : PROT_READ | PROT_WRITE;
         if (buf[i].start != m[j].start || buf[i].end != m[j].end ||
-            buf[i].id != m[j].id || (buf[i].prot & (PROT_READ | PROT_WRITE)) != prot) {
+            buf[i].shmid != m[j].id || (buf[i].prot & (PROT_READ | PROT_WRITE)) != prot) {
             snprintf(why, whylen, "region %#x-%#x shmid %d prot %u, model %#x-%#x id %d prot %u",
-                     buf[i].start, buf[i].end, buf[i].id, buf[i].prot, m[j].start,
+                     buf[i].start, buf[i].end, buf[i].shmid, buf[i].prot, m[j].start,
                      m[j].end, m[j].id, prot);
             return 0;
         }

@@ -20,7 +20,8 @@
  * counts exactly these calls.
  *
  * Frame references: ops->frame returns a frame with one reference for the
- * caller, who hands it to the page table (vm_install_page) or drops it.
+ * caller, who hands it to a page-table entry (vm_fault writes the entry)
+ * or drops it.
  */
 #ifndef KERNEL_VM_OBJECT_H
 #define KERNEL_VM_OBJECT_H
@@ -52,7 +53,7 @@ struct vm_object_ops {
 struct vm_object {
     const struct vm_object_ops *ops;    /* its type: kind and operations */
     uint32_t npages;        /* pages that exist; a fault past them is SIGBUS */
-    paddr_t *pages;         /* page arrays (shared anon, shm, file copies): npages
+    paddr_t *pages;         /* page arrays (shared anon, shm): npages
                                entries, 0 until first use; NULL until needed */
     uint32_t resident;      /* nonzero entries of pages */
 };

@@ -42,7 +42,10 @@ struct agora_region {
     uint32_t start, end;        /* [start, end), page aligned */
     uint32_t prot;              /* PROT_READ | PROT_WRITE | PROT_EXEC */
     uint32_t kind;              /* AGORA_REGION_* */
-    int32_t id;                 /* the object's id: a shm segment's, else -1 */
+    union {
+        int32_t id;             /* the object's id: a shm segment's, else -1 */
+        int32_t shmid;          /* the same, under its old name */
+    };
     uint32_t pages_present;     /* pages with a page-table entry now */
     uint32_t frames[AGORA_REGION_FRAMES];   /* physical address of the first pages, 0 if absent */
     uint32_t refs[AGORA_REGION_FRAMES];     /* each of those frames' reference count */

@@ -33,7 +33,7 @@ void arch_switch_pgdir(paddr_t pgdir_pa);
 void arch_flush_tlb_page(vaddr_t va);
 void arch_flush_tlb_all(void);
 uint64_t arch_read_tsc(void);
-/* The TSC's rate in Hz, measured against the PIT (takes 10 ms); 0 if the
+/* The TSC's rate in Hz, measured against the PIT (takes 30 ms); 0 if the
  * CPU has no TSC or the measurement failed. */
 uint64_t arch_tsc_hz(void);
 /* Busy-wait ms milliseconds on the PIT, interrupts on or off; false if

@@ -355,3 +355,23 @@ long sys_agora_vmmap(pid_t pid, void __user *buf, uint32_t count)
     kfree(r);
     return err < 0 ? -EFAULT : n;
 }
+
+/* pageinfo(pid, va, page): the frame behind one page of a process (0: the
+ * caller), its reference count and its entry's access, for vmmap. */
+long sys_agora_pageinfo(pid_t pid, uint32_t va, void __user *buf)
+{
+    struct proc *p = pid ? proc_find(pid) : current;
+    if (!p || !p->vm)
+        return -ESRCH;
+    if (va >= USER_TOP)
+        return -EINVAL;
+    pte_t pte = vm_lookup_pte(p->vm, ALIGN_DOWN(va, PAGE_SIZE));
+    struct agora_page page = { 0 };
+    if (pte & PTE_P) {
+        page.frame = PTE_ADDR(pte);
+        page.refs = pmm_refcount(page.frame);
+        page.flags = AGORA_PAGE_PRESENT | ((pte & PTE_W) ? AGORA_PAGE_WRITABLE : 0) |
+                     ((pte & PTE_U) ? AGORA_PAGE_USER : 0);
+    }
+    return copyout(buf, &page, sizeof(page)) < 0 ? -EFAULT : 0;
+}

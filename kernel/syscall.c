@@ -131,6 +131,7 @@ static const syscall_fn table[NR_SYSCALLS] = {
     SYS(__NR_clock_nanosleep, sys_clock_nanosleep),
     SYS(AGORA_NR_meminfo, sys_agora_meminfo),
     SYS(AGORA_NR_vmmap, sys_agora_vmmap),
+    SYS(AGORA_NR_pageinfo, sys_agora_pageinfo),
 };
 
 void syscall_dispatch(struct trapframe *tf)

@@ -25,8 +25,9 @@
  * "private" regions are copy-on-write across fork; "shared" ones (shm,
  * MAP_SHARED) are the same frames in every process that maps them.
  *
- * Under each region, one line per present page among its first 16 (what
- * the system call reports): the page's index in the region, the physical
+ * Under each region, one line per present page (up to 32; the first 16
+ * pages come with the region, the others from AGORA_NR_pageinfo, so the
+ * top of the stack shows too): the page's index in the region, the physical
  * frame, the frame's reference count (the mappings and the objects, such as
  * a shm segment, that hold it) and what a write would do now:
  *
@@ -93,7 +94,19 @@ static const char *page_state(const struct agora_region *r, uint32_t i)
     return "read-only";
 }
 
-static void print_pages(const struct agora_region *r)
+/* The same for a page past the first 16, from its own pageinfo. */
+static const char *probed_state(const struct agora_region *r, const struct agora_page *pg)
+{
+    if (pg->flags & AGORA_PAGE_WRITABLE)
+        return "writable";
+    if ((r->flags & AGORA_REGION_PRIVATE) && (r->prot & PROT_WRITE))
+        return pg->refs == 1 ? "cow, last owner" : "cow";
+    return "read-only";
+}
+
+#define MAX_PAGE_LINES 32               /* per region; the rest are counted */
+
+static void print_pages(int pid, const struct agora_region *r)
 {
     uint32_t npages = (r->end - r->start) / PAGE_SIZE;
     uint32_t shown = npages < AGORA_REGION_FRAMES ? npages : AGORA_REGION_FRAMES;
@@ -101,13 +114,25 @@ static void print_pages(const struct agora_region *r)
     for (uint32_t i = 0; i < shown; i++) {
         if (!r->frames[i])
             continue;
-        printf("    page %2u  frame %08x  refs %u  %s\n", i, r->frames[i], r->refs[i],
+        printf("    page %4u  frame %08x  refs %u  %s\n", i, r->frames[i], r->refs[i],
                page_state(r, i));
         listed++;
     }
+    /* Pages past the first 16 (the top of the stack, a big mapping): ask
+     * for each until every present one is found or enough are listed. */
+    for (uint32_t i = shown; i < npages && listed < r->pages_present &&
+         listed < MAX_PAGE_LINES; i++) {
+        struct agora_page pg;
+        if (syscall(AGORA_NR_pageinfo, pid, r->start + i * PAGE_SIZE, &pg) < 0 ||
+            !(pg.flags & AGORA_PAGE_PRESENT))
+            continue;
+        printf("    page %4u  frame %08x  refs %u  %s\n", i, pg.frame, pg.refs,
+               probed_state(r, &pg));
+        listed++;
+    }
     if (r->pages_present > listed)
-        printf("    (%u present page%s past page %u not listed)\n", r->pages_present - listed,
-               r->pages_present - listed == 1 ? "" : "s", AGORA_REGION_FRAMES - 1);
+        printf("    (%u more present page%s not listed)\n", r->pages_present - listed,
+               r->pages_present - listed == 1 ? "" : "s");
 }
 
 /* Print the map of pid; returns 0, or -1 (errno) if it cannot be read. */
@@ -131,7 +156,7 @@ static int show(int pid)
                at_prot_string(r[i].prot, prot), at_kind_name(r[i].kind),
                (r[i].flags & AGORA_REGION_PRIVATE) ? "private" : "shared", pages, object);
         if (!regions_only)
-            print_pages(&r[i]);
+            print_pages(pid, &r[i]);
         total += npages;
         present += r[i].pages_present;
     }

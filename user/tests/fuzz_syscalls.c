@@ -6,7 +6,7 @@
  * uid and gid 65534 in a session of its own, opens a few files, creates a
  * few shm segments, installs SA_SIGINFO handlers and makes up to
  * per_child random calls. A call is a system call numbered 0..450 or one
- * of agora's own (500, 501), half of them drawn from the calls agora
+ * of agora's own (500-502), half of them drawn from the calls agora
  * implements, with six arguments from a pool: 0, -1, small integers, page
  * aligned and unaligned buffers (mapped and writable, read-only, at the
  * edge of a guard page), unmapped user and kernel addresses, huge sizes,
@@ -232,7 +232,7 @@ static const struct { int nr; const char *name; } known[] = {
     C(get_thread_area), C(modify_ldt), C(iopl), C(ioperm), C(vm86), C(vm86old),
     C(ipc), C(poll), C(_newselect), C(pread64), C(pwrite64), C(openat), C(dup3),
     C(getdents), C(readlink), C(futex), C(prctl), C(personality), C(getrandom),
-    { 500, "agora_meminfo" }, { 501, "agora_vmmap" },
+    { 500, "agora_meminfo" }, { 501, "agora_vmmap" }, { 502, "agora_pageinfo" },
 };
 #define NKNOWN ((int)(sizeof(known) / sizeof(known[0])))
 
@@ -411,7 +411,7 @@ static int pick_nr1(void)
     if (r < 97)
         return (int)(next() % 451);
     if (r < 99)
-        return 500 + (int)(next() % 2);
+        return 500 + (int)(next() % 3);
     return (int)arg();                  /* beyond the table */
 }
 

@@ -113,6 +113,7 @@ long sys_reboot(uint32_t magic1, uint32_t magic2, uint32_t cmd, void __user *arg
 long sys_umask(uint32_t mask);
 long sys_agora_meminfo(void __user *buf);
 long sys_agora_vmmap(pid_t pid, void __user *buf, uint32_t size);
+long sys_agora_pageinfo(pid_t pid, uint32_t va, void __user *buf);
 
 /* kernel/ipc/shm.c */
 long sys_shmget(int32_t key, uint32_t size, int shmflg);

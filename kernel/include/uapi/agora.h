@@ -9,6 +9,7 @@
 
 #define AGORA_NR_meminfo 500    /* meminfo(struct agora_meminfo *) */
 #define AGORA_NR_vmmap   501    /* vmmap(pid, struct agora_region *buf, count) -> n */
+#define AGORA_NR_pageinfo 502   /* pageinfo(pid, va, struct agora_page *) -> 0 */
 
 struct agora_meminfo {
     uint32_t total_frames;      /* frames the allocator manages */
@@ -54,6 +55,19 @@ struct agora_region {
     uint32_t flags;             /* AGORA_REGION_PRIVATE */
     uint32_t offset;            /* the object's page mapped at start (file, shm) */
     char name[32];              /* file regions: the file's path, maybe cut short */
+};
+
+/* One page of a process, any page (vmmap's regions describe their first
+ * 16 only): pageinfo(pid or 0, va, &page) gives 0, or ESRCH (no such
+ * process), EINVAL (va not below 0xC0000000), EFAULT. */
+#define AGORA_PAGE_PRESENT  0x1
+#define AGORA_PAGE_WRITABLE 0x2 /* the entry allows writing now */
+#define AGORA_PAGE_USER     0x4 /* user mode may touch it (not PROT_NONE) */
+
+struct agora_page {
+    uint32_t frame;             /* physical address, 0 if not present */
+    uint32_t refs;              /* the frame's reference count */
+    uint32_t flags;             /* AGORA_PAGE_* */
 };
 
 #endif

@@ -270,12 +270,27 @@ $(B)/root/testdata/true-%: $(B)/root/bin/true
 	@$(say) CP $@
 	$(Q)cp $< $@ && chmod $* $@
 
+# The same program and the mmap tests' file where tools/mkinitrd.py puts
+# them off a page boundary (user/tests/mm_unaligned.c).
+UNALIGNED_FIXTURES := $(B)/root/testdata/unaligned/true $(B)/root/testdata/unaligned/pages
+
+$(B)/root/testdata/unaligned/true: $(B)/root/bin/true
+	@mkdir -p $(dir $@)
+	@$(say) CP $@
+	$(Q)cp $< $@
+
+$(B)/root/testdata/unaligned/pages: rootfs/testdata/pages
+	@mkdir -p $(dir $@)
+	@$(say) CP $@
+	$(Q)cp $< $@
+
 # The initrd: a USTAR archive of build/root, loaded by GRUB as a module, in
 # which every file's data starts on a page (tools/mkinitrd.py says why).
 # The test list is recorded so a stale binary of a removed test never runs.
 ROOTFS_FILES := $(shell find rootfs -type f 2>/dev/null)
 
-$(B)/initrd.tar: $(USER_BINS) $(FIXTURE_ELFS) $(MODE_FIXTURES) $(ROOTFS_FILES) FORCE
+$(B)/initrd.tar: $(USER_BINS) $(FIXTURE_ELFS) $(MODE_FIXTURES) $(UNALIGNED_FIXTURES) \
+		$(ROOTFS_FILES) FORCE
 	@mkdir -p $(B)/root/etc
 	@cp -r rootfs/. $(B)/root/
 	@printf '%s\n' $(TEST_PROGS) > $(B)/root/etc/tests.new

@@ -7,7 +7,10 @@ physical frames that the kernel maps into processes as they are
 (kernel/fs/mapping.c): exec copies no page of a program. To move a file's
 data to the next boundary, a pax extended header ('x') goes before it, whose
 only record is a comment of the right length; tar and the kernel both skip
-comments. Otherwise the archive is what
+comments. Files under ./testdata/unaligned/ are put off a page boundary
+on purpose, so that the tests also run the kernel's path for archives
+built by other means (kernel/fs/mapping.c copies such pages).
+Otherwise the archive is what
 `tar --format=ustar --owner=0 --group=0 --sort=name --mtime=@0` makes:
 names in sorted order, "./" first, owner root, times 0.
 """
@@ -17,6 +20,7 @@ import tarfile
 
 BLOCK = 512
 PAGE = 4096
+UNALIGNED = "./testdata/unaligned/"
 
 
 def entries(root):
@@ -74,6 +78,8 @@ def main():
         info = header(name, path)
         if info.type == tarfile.REGTYPE and info.size > 0:
             gap = -(len(blob) + BLOCK) % PAGE
+            if name.startswith(UNALIGNED):
+                gap = 0 if gap else BLOCK       # anything but a boundary
             if gap:
                 blob += padding(gap)
         blob += info.tobuf(tarfile.USTAR_FORMAT)

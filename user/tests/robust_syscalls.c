@@ -24,7 +24,7 @@
 static void test_enosys(void)
 {
     static const long nrs[] = {
-        -1, -2, (long)0x80000000, 0x7fffffff, 0xFFFF, 1000, 4096, 512, 502, 511,
+        -1, -2, (long)0x80000000, 0x7fffffff, 0xFFFF, 1000, 4096, 512, 503, 511,
         17 /* break */, 31 /* stty */, 32 /* gtty */, 35 /* ftime */, 44 /* prof */,
         53 /* lock */, 56 /* mpx */, 98 /* profil */, 137 /* afs_syscall */,
         188 /* getpmsg */, 189 /* putpmsg */, 222, 223, 251, 285, 439,

@@ -154,9 +154,11 @@ static uint32_t shm_rss(void)
     return n;
 }
 
+/* The end of a segment (destroy_if_unused decides): its id, its key and
+ * its frames go (the frames stay with the page-table entries still mapping
+ * them, if any). */
 static void destroy(struct shm_segment *seg)
 {
-    assert(seg->nattch == 0 && seg->holds == 0);
     if (seg->key != IPC_PRIVATE)
         unhash_key(seg);
     slots[seg->slot] = NULL;

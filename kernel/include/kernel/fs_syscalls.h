@@ -36,5 +36,6 @@ long sys_lstat64(const char __user *path, struct linux_stat64 __user *st);      
 long sys_fstat64(int fd, struct linux_stat64 __user *st);                       /* 197 */
 long sys_getdents64(int fd, void __user *dirp, uint32_t count);                 /* 220 */
 long sys_fcntl64(int fd, uint32_t cmd, uint32_t arg);                           /* 221 (and 55) */
+long sys_dup3(int oldfd, int newfd, uint32_t flags);                            /* 330 */
 
 #endif

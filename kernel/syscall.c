@@ -78,6 +78,7 @@ static const syscall_fn table[NR_SYSCALLS] = {
     SYS(__NR_fstat, sys_fstat),
     SYS(__NR_wait4, sys_wait4),
     SYS(__NR_sysinfo, sys_sysinfo),
+    SYS(__NR_ipc, sys_ipc),
     SYS(__NR_sigreturn, sys_sigreturn),
     SYS(__NR_uname, sys_uname),
     SYS(__NR_sigprocmask, sys_sigprocmask),

@@ -120,5 +120,7 @@ long sys_shmget(int32_t key, uint32_t size, int shmflg);
 long sys_shmat(int shmid, uint32_t shmaddr, int shmflg);
 long sys_shmdt(uint32_t shmaddr);
 long sys_shmctl(int shmid, int cmd, void __user *buf);
+long sys_ipc(uint32_t call, int first, uint32_t second, uint32_t third,
+             uint32_t ptr, int32_t fifth);
 
 #endif

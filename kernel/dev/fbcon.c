@@ -308,6 +308,13 @@ bool fbcon_active(void)
     return active;
 }
 
+/* The text size in cells (see fbcon.h). */
+void fbcon_size(uint32_t *ncols, uint32_t *nrows)
+{
+    *ncols = cols;
+    *nrows = rows;
+}
+
 /*
  * Colours for the characters written from now on (see fbcon.h).
  */

@@ -26,6 +26,7 @@
 #include <kernel/sched.h>
 #include <kernel/uaccess.h>
 #include <kernel/console.h>
+#include <kernel/tty.h>
 #include <kernel/kheap.h>
 #include <arch/memlayout.h>
 #include <uapi/errno.h>
@@ -65,26 +66,6 @@ _Static_assert(NOFILE <= 64, "fd_cloexec has one bit per descriptor");
 #define MAY_WRITE 2
 #define MAY_READ 4
 
-/* Terminal ioctls (Linux i386). */
-#define TCGETS 0x5401
-#define TIOCGWINSZ 0x5413
-#define TIOCGPGRP 0x540F
-#define TIOCSPGRP 0x5410
-#define TIOCSTI 0x5412
-#define ICANON 0000002
-#define ECHO 0000010
-
-struct linux_termios {
-    uint32_t c_iflag, c_oflag, c_cflag, c_lflag;
-    uint8_t c_line;
-    uint8_t c_cc[19];
-};
-
-struct linux_winsize {
-    uint16_t ws_row, ws_col, ws_xpixel, ws_ypixel;
-};
-
-_Static_assert(sizeof(struct linux_termios) == 36, "termios");
 _Static_assert(sizeof(struct linux_iovec) == 8, "iovec");
 
 /* ---- open file descriptions ----------------------------------------------- */
@@ -403,48 +384,6 @@ static long copyout_partial(char __user *dst, const char *src, size_t n)
     return done ? (long)done : -EFAULT;
 }
 
-/* One line (at most) from the console. */
-static long console_read_user(char __user *buf, size_t n)
-{
-    char kbuf[BOUNCE];
-    ssize_t got = console_read(kbuf, MIN(n, sizeof(kbuf)));
-    if (got < 0)
-        return -EINTR;
-    if (got == 0)
-        return 0;
-    return copyout_partial(buf, kbuf, (size_t)got);
-}
-
-/* Bytes a console write prints between preemption points: smaller writes
- * (every line printf makes) reach the screen whole. */
-#define CONSOLE_PREEMPT_BYTES 16384
-
-/* Write through a bounce buffer; pieces never cross a BOUNCE boundary of
- * the user range, so a fault stops at a known count. Printing is slow (a
- * port write per byte), so a long write lets the timer and other processes
- * in every CONSOLE_PREEMPT_BYTES, and stops early, with the count written
- * so far, when a signal arrives (Linux's tty write does the same). */
-static long console_write_user(const char __user *buf, size_t n)
-{
-    char kbuf[BOUNCE];
-    size_t done = 0, since_preempt = 0;
-    while (done < n) {
-        size_t room = BOUNCE - (((uintptr_t)buf + done) & (BOUNCE - 1));
-        size_t chunk = MIN(n - done, room);
-        if (copyin(kbuf, buf + done, chunk) < 0)
-            break;
-        console_write(kbuf, chunk);
-        done += chunk;
-        since_preempt += chunk;
-        if (since_preempt >= CONSOLE_PREEMPT_BYTES && done < n) {
-            since_preempt = 0;
-            if (sched_preempt_point())
-                break;
-        }
-    }
-    return done ? (long)done : -EFAULT;
-}
-
 /* The file's bytes come straight from the archive, which is kernel memory. */
 static long ramfs_read_user(struct file *f, char __user *buf, size_t n)
 {
@@ -470,7 +409,7 @@ static long file_read(struct file *f, char __user *buf, size_t n)
     if (n == 0)
         return 0;
     if (is_console(f))
-        return console_read_user(buf, n);
+        return tty_read(buf, n, f->flags & O_NONBLOCK);
     return ramfs_read_user(f, buf, n);
 }
 
@@ -485,7 +424,7 @@ static long file_write(struct file *f, const char __user *buf, size_t n)
         return 0;
     /* open never grants write access to anything but the console */
     assert(is_console(f));
-    return console_write_user(buf, n);
+    return tty_write(buf, n);
 }
 
 /* read(2): bytes read (0 at the end of a file), or -EBADF, -EFAULT (bad
@@ -822,10 +761,8 @@ long sys_fcntl64(int fd, uint32_t cmd, uint32_t arg)
     }
 }
 
-/* ioctl(2): just enough terminal for isatty(), programs that ask the window
- * size, a shell's foreground process group, and typing into the console
- * (TCGETS, TIOCGWINSZ, TIOCGPGRP, TIOCSPGRP, TIOCSTI on the console); else
- * -ENOTTY. */
+/* ioctl(2): the console's terminal requests (kernel/dev/tty.c); -ENOTTY
+ * on anything else. */
 long sys_ioctl(int fd, uint32_t cmd, uint32_t arg)
 {
     struct file *f = fd_file(fd);
@@ -833,43 +770,5 @@ long sys_ioctl(int fd, uint32_t cmd, uint32_t arg)
         return -EBADF;
     if (!is_console(f))
         return -ENOTTY;
-    switch (cmd) {
-    case TCGETS: {
-        struct linux_termios t;
-        memset(&t, 0, sizeof(t));
-        t.c_lflag = ICANON | ECHO;
-        return copyout((void __user *)(uintptr_t)arg, &t, sizeof(t));
-    }
-    case TIOCGWINSZ: {
-        struct linux_winsize w = { .ws_row = 25, .ws_col = 80 };
-        return copyout((void __user *)(uintptr_t)arg, &w, sizeof(w));
-    }
-    case TIOCGPGRP: {
-        pid_t pgid = console_foreground();
-        return copyout((void __user *)(uintptr_t)arg, &pgid, sizeof(pgid));
-    }
-    case TIOCSPGRP: {
-        pid_t pgid;
-        if (copyin(&pgid, (const void __user *)(uintptr_t)arg, sizeof(pgid)) < 0)
-            return -EFAULT;
-        if (pgid <= 0)
-            return -EINVAL;
-        console_set_foreground(pgid);
-        return 0;
-    }
-    case TIOCSTI: {
-        /* One byte into the console's input, as if typed. Linux allows it
-         * on the caller's controlling terminal or with CAP_SYS_ADMIN;
-         * agora does not track controlling terminals, so root only. */
-        if (!proc_is_root(current))
-            return -EPERM;
-        char c;
-        if (copyin(&c, (const void __user *)(uintptr_t)arg, 1) < 0)
-            return -EFAULT;
-        console_input(c);
-        return 0;
-    }
-    default:
-        return -ENOTTY;
-    }
+    return tty_ioctl(cmd, arg);
 }

@@ -11,19 +11,19 @@ struct fb_info;
 
 void console_init_screen(const struct fb_info *fb);   /* NULL: VGA text */
 const char *console_screen_name(void);
+/* Kernel messages: '\n' becomes "\r\n". */
 void console_putc(char c);
 void console_write(const char *s, size_t n);
+/* Bytes as they are, to the serial port and the screen (the tty's output). */
+void console_emit(const char *s, size_t n);
 
 /* The foreground process group: Ctrl-C sends it SIGINT, Ctrl-\ SIGQUIT. */
 void console_set_foreground(pid_t pgid);
 pid_t console_foreground(void);
 
-/* Input: one character, typed (from the serial and keyboard interrupt
- * handlers) or pushed by TIOCSTI; called with interrupts off. */
+/* Input: one character typed (from the serial and keyboard interrupt
+ * handlers), for the line discipline (kernel/dev/tty.c); interrupts off. */
 void console_input(char c);
-/* Read up to n bytes of a completed line; blocks. Returns bytes read, 0 at
- * end of file (Ctrl-D on an empty line), -1 if a signal interrupted. */
-ssize_t console_read(char *buf, size_t n);
 
 int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));

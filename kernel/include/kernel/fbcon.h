@@ -44,6 +44,9 @@ void fbcon_putc(char c);
 /* True once fbcon_init has succeeded. */
 bool fbcon_active(void);
 
+/* The screen's size in text cells (0 x 0 before fbcon_init). */
+void fbcon_size(uint32_t *cols, uint32_t *rows);
+
 /*
  * Colours (0xRRGGBB) for the characters written from now on. The colours set
  * when fbcon_init runs are also the screen's: it is cleared to that background,

@@ -15,6 +15,7 @@
 #include <kernel/console.h>
 #include <kernel/fbcon.h>
 #include <kernel/tty.h>
+#include <kernel/vt.h>
 #include <kernel/sched.h>
 #include <kernel/proc.h>
 #include <arch/arch.h>
@@ -24,8 +25,32 @@
 enum screen { SCREEN_NONE, SCREEN_VGA, SCREEN_FB };
 static enum screen screen;
 
+/* The screen's answers to status requests, held until the output that
+ * asked has been drawn: typing them in then may echo, which draws again. */
+static char replies[64];
+static size_t nreplies;
+static bool delivering;
+
+static void screen_reply(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n && nreplies < sizeof(replies); i++)
+        replies[nreplies++] = s[i];
+}
+
+static void deliver_replies(void)
+{
+    if (delivering)
+        return;
+    delivering = true;
+    for (size_t i = 0; i < nreplies; i++)
+        tty_input(replies[i]);
+    nreplies = 0;
+    delivering = false;
+}
+
 void console_init_screen(const struct fb_info *fb)
 {
+    vt_set_reply(screen_reply);
     uint32_t cols = VGA_COLS, rows = VGA_ROWS;     /* also for no screen at all */
 
     if (fb && fbcon_init(fb) == 0) {
@@ -61,6 +86,8 @@ void console_emit(const char *s, size_t n)
         serial_putc(s[i]);
         screen_putc(s[i]);
     }
+    if (nreplies)
+        deliver_replies();
 }
 
 void console_putc(char c)

@@ -270,6 +270,18 @@ static void raw_mode(void)
     types("\x03");
     T_OK(read(tty, buf, 1) == 1 && buf[0] == 3, "ISIG off: Ctrl-C is a byte");
 
+    /* The screen answers a cursor position request (ESC [ 6 n) through the
+     * input, as a terminal does: busybox's line editing asks it. */
+    t.c_lflag |= ISIG;
+    set_attr(&t);
+    fflush(stdout);
+    write(tty, "\r\033[6n", 5);
+    char rep[16] = { 0 };
+    int len = wait_readable(6);
+    n = len > 0 ? read(tty, rep, sizeof(rep) - 1) : 0;
+    T_OK(n >= 6 && rep[0] == '\033' && rep[1] == '[' && rep[n - 1] == 'R' &&
+         strstr(rep, ";1R") != NULL, "the screen answers ESC [ 6 n with ESC [ row ; 1 R");
+
     /* Back to canonical: a half-typed raw "xy" is readable at once (Linux). */
     types("xy");
     wait_readable(2);

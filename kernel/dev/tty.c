@@ -24,6 +24,7 @@
  */
 #include <kernel/tty.h>
 #include <kernel/console.h>
+#include <kernel/file.h>
 #include <kernel/proc.h>
 #include <kernel/sched.h>
 #include <kernel/time.h>
@@ -31,13 +32,21 @@
 #include <uapi/errno.h>
 #include <uapi/termios.h>
 #include <string.h>
+#if __has_include(<kernel/errno.h>)
+#include <kernel/errno.h>
+#endif
 
 #define N_TTY_BUF_SIZE 4096             /* Linux's: a line holds 4095 bytes + its end */
 #define FLAG_DELIM 1                    /* ends a line */
 #define FLAG_EOF   2                    /* ...and is a VEOF, not data */
 
-/* FIXME: return -ERESTARTSYS when the signal restart mechanism lands. */
+/* A read interrupted by a signal: restarted after a SA_RESTART handler,
+ * as on Linux, once the restart mechanism (kernel/errno.h) is there. */
+#ifdef ERESTARTSYS
+#define TTY_EINTR (-ERESTARTSYS)
+#else
 #define TTY_EINTR (-EINTR)
+#endif
 
 static struct linux_termios termios;
 static struct linux_winsize winsize;
@@ -174,7 +183,7 @@ static void put(uint8_t c, uint8_t flag)
 static void wake_readers(void)
 {
     sched_wakeup(&read_wait);
-    /* FIXME: call file_poll_wakeup() once the file layer provides it. */
+    file_poll_wakeup();
 }
 
 /* The edited line is complete: hand it to the readers. */
@@ -527,6 +536,8 @@ long tty_write(const char __user *ubuf, size_t n)
     char kbuf[256];
     size_t done = 0, since_preempt = 0;
 
+    if (n == 0)
+        return 0;
     /* Printing is slow (a port write per byte), so a long write lets the
      * timer and other processes in every PREEMPT_BYTES, and stops early,
      * with the count written so far, when a signal arrives (as Linux's tty

@@ -8,6 +8,7 @@
 #include <kernel/types.h>
 
 struct fb_info;
+struct file_ops;
 
 void console_init_screen(const struct fb_info *fb);   /* NULL: VGA text */
 const char *console_screen_name(void);
@@ -24,6 +25,8 @@ pid_t console_foreground(void);
 /* Input: one character typed (from the serial and keyboard interrupt
  * handlers), for the line discipline (kernel/dev/tty.c); interrupts off. */
 void console_input(char c);
+/* The console as an open file's operations (kernel/dev/console_file.c). */
+extern const struct file_ops console_fops;
 
 int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));

@@ -33,10 +33,16 @@ if [ "$hrc" != 0 ] && ! grep -q '^FAIL ' $B/test-host.log; then
 fi
 
 # 2. BIOS run
+# The serial port's input is a FIFO that tools/serial-typist.py writes to
+# when a test asks it to type (user/tests/tty_serial.c); opened read-write,
+# so neither side waits for the other to open it.
 echo "qemu: running the test ISO under SeaBIOS with $MEM (serial log: $log)"
+fifo=$B/serial-input.fifo
+rm -f "$fifo" && mkfifo "$fifo"
 timeout "${TEST_TIMEOUT:-1500}" qemu-system-i386 -m "$MEM" -display none -no-reboot \
     -device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial stdio -cdrom "$iso" \
-    < /dev/null 2>&1 | tr -d '\r' | tee "$log" | grep -E --line-buffered '^(PASS|FAIL) |PANIC|panic'
+    <> "$fifo" 2>&1 | tools/serial-typist.py "$fifo" | tr -d '\r' | tee "$log" |
+    grep -E --line-buffered '^(PASS|FAIL) |PANIC|panic'
 rc=${PIPESTATUS[0]}
 grep -E '^(PASS|FAIL) ' "$log" >> "$results"
 if grep -q 'PANIC' "$log"; then

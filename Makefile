@@ -284,15 +284,26 @@ $(B)/root/testdata/unaligned/pages: rootfs/testdata/pages
 	@$(say) CP $@
 	$(Q)cp $< $@
 
+# Debian's busybox-static:i386, unpacked by tools/install-deps.sh: the image
+# ships it as /bin/busybox with its applets linked in /usr/bin
+# (tools/busybox-root.sh); without it the image is built without busybox.
+# The fixture tree of the busybox comparison goes in /testdata/busybox and
+# the case list in /etc/busybox-cases.txt (tests/busybox/, tools/test.sh).
+BUSYBOX ?= /var/cache/agora/busybox-static-i386/bin/busybox
+
 # The initrd: a USTAR archive of build/root, loaded by GRUB as a module, in
 # which every file's data starts on a page (tools/mkinitrd.py says why).
 # The test list is recorded so a stale binary of a removed test never runs.
-ROOTFS_FILES := $(shell find rootfs -type f 2>/dev/null)
+ROOTFS_FILES := $(shell find rootfs -type f 2>/dev/null) tools/busybox-root.sh \
+	tests/busybox/mkfixture.sh tests/busybox/cases.txt
 
 $(B)/initrd.tar: $(USER_BINS) $(FIXTURE_ELFS) $(MODE_FIXTURES) $(UNALIGNED_FIXTURES) \
 		$(ROOTFS_FILES) FORCE
 	@mkdir -p $(B)/root/etc
 	@cp -r rootfs/. $(B)/root/
+	@tools/busybox-root.sh $(BUSYBOX) $(B)/root
+	@tests/busybox/mkfixture.sh $(B)/root/testdata/busybox
+	@cp tests/busybox/cases.txt $(B)/root/etc/busybox-cases.txt
 	@printf '%s\n' $(TEST_PROGS) > $(B)/root/etc/tests.new
 	@cmp -s $(B)/root/etc/tests.new $(B)/root/etc/tests 2>/dev/null || mv $(B)/root/etc/tests.new $(B)/root/etc/tests
 	@rm -f $(B)/root/etc/tests.new

@@ -23,7 +23,11 @@ whose output must differ, with the reason: for those only the exit status
 is compared. --xfail prints XFAIL instead of FAIL (the suite is expected to
 fail until the kernel catches up; an XFAIL line counts neither way).
 --expect NN=TEXT (repeatable) replaces Linux's output of case NN with TEXT,
-to show that the comparison fails when the outputs differ.
+to show that the comparison fails when the outputs differ. Before the
+cases, it checks the comparison itself (--selftest: only that): a log made of Linux's
+own outputs must pass, and five cases changed in five ways (a line more,
+no last newline, another exit status, no record, one character) must fail,
+and only they; it prints PASS or FAIL harness.busybox_compare.
 Exits 0 when no case FAILed.
 """
 import argparse
@@ -160,6 +164,83 @@ def agora_records(log):
     return records
 
 
+def verdict(args, nn, linux, record, differ, keep=True):
+    """Why case nn differs on agora (record) from Linux, or None. With
+    keep, writes agora's output to OUT/NN.agora and the diff to OUT/NN.diff."""
+    lout, lstatus = linux
+    if record is None:
+        return "no record from agora"
+    aout, astatus, flags = record
+    diff_path = os.path.relpath(os.path.join(args.out, nn + ".diff"))
+    if keep:
+        agora_path = os.path.join(args.out, nn + ".agora")
+        with open(agora_path, "w", encoding="latin-1") as f:
+            f.write(aout)
+        with open(diff_path, "w") as f:
+            subprocess.run(["diff", "-u", "--label", "linux", "--label", "agora",
+                            "-", agora_path], input=lout.encode("latin-1"), stdout=f)
+    if astatus == "skipped":
+        return "not run: agora's time budget was used up"
+    if "direct" in flags:
+        return "not captured, pipe() failed on agora; it gave %s, Linux %s; see %s" % (
+            astatus, lstatus, diff_path)
+    if astatus != lstatus:
+        return "%s on agora, %s on Linux" % (astatus, lstatus)
+    if nn not in differ and aout != lout:
+        return "output differs, see %s" % diff_path
+    return None
+
+
+def record_text(nn, out, outcome):
+    """A record as busybox_lines prints it (for the self-test)."""
+    text = "@@bb %s begin\n" % nn
+    body = out[:-1] if out.endswith("\n") else out
+    if out:
+        text += "".join("|%s\n" % line for line in body.split("\n"))
+    return text + "@@bb %s end %s %s\n" % (nn, outcome, "noeol" if out and body == out else "eol")
+
+
+def selftest(args, cases, linux, differ):
+    """The comparison must pass a log made of Linux's own outputs, through
+    the same parser, and fail each case changed in one way."""
+    def log_of(changes):
+        text = "kernel: a line outside any record\n"
+        for nn, _ in cases:
+            out, status = linux[nn]
+            if nn in changes:
+                out, status = changes[nn](out, status)
+                if out is None:
+                    continue
+            text += record_text(nn, out, status)
+        path = os.path.join(args.out, "selftest.log")
+        with open(path, "w", encoding="latin-1") as f:
+            f.write(text)
+        return agora_records(path)
+
+    nns = [nn for nn, _ in cases if nn not in differ and linux[nn][0].endswith("\n")]
+    changes = {
+        nns[0]: lambda o, s: (o + "one more line\n", s),
+        nns[1]: lambda o, s: (o[:-1], s),                  # no newline at the end
+        nns[2]: lambda o, s: (o, "exit 99"),
+        nns[3]: lambda o, s: (None, s),                    # no record
+        nns[4]: lambda o, s: (o.replace(o[0], "#", 1), s),
+    }
+    same = [nn for nn, _ in cases if verdict(args, nn, linux[nn], log_of({}).get(nn), differ,
+                                             keep=False) is not None]
+    changed = log_of(changes)
+    caught = [nn for nn, _ in cases if verdict(args, nn, linux[nn], changed.get(nn), differ,
+                                               keep=False) is not None]
+    if same:
+        print("FAIL harness.busybox_compare (Linux's own outputs differ in %s)" % " ".join(same))
+        return 1
+    if sorted(caught) != sorted(changes):
+        print("FAIL harness.busybox_compare (changed %s, caught %s)" % (
+            " ".join(sorted(changes)), " ".join(sorted(caught))))
+        return 1
+    print("PASS harness.busybox_compare")
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--busybox", required=True)
@@ -171,6 +252,7 @@ def main():
     ap.add_argument("--xfail", action="store_true")
     ap.add_argument("--expect", action="append", default=[])
     ap.add_argument("--in-namespace", action="store_true")
+    ap.add_argument("--selftest", action="store_true")
     args = ap.parse_args()
     args.out = os.path.abspath(args.out)
     cases = read_cases(args.cases)
@@ -182,52 +264,29 @@ def main():
     linux_side(args, cases)
     differ = read_differ(args.differ)
     forced = dict(e.split("=", 1) for e in args.expect)
-    records = agora_records(args.log)
-    failword = "XFAIL" if args.xfail else "FAIL"
-    nfail = nsame = 0
-    for nn, cmd in cases:
+    linux = {}
+    for nn, _ in cases:
         with open(os.path.join(args.out, nn + ".linux"), encoding="latin-1") as f:
             lout = f.read()
         with open(os.path.join(args.out, nn + ".linux-status")) as f:
-            lstatus = f.read().strip()
-        if nn in forced:
-            lout = forced[nn].replace("\\n", "\n")
-        agora_path = os.path.join(args.out, nn + ".agora")
-        diff_path = os.path.join(args.out, nn + ".diff")
-        if nn not in records:
-            why = "no record from agora"
-            aout, astatus, flags = None, None, set()
-        else:
-            aout, astatus, flags = records[nn]
-        if aout is not None:
-            with open(agora_path, "w", encoding="latin-1") as f:
-                f.write(aout)
-            with open(diff_path, "w") as f:
-                subprocess.run(["diff", "-u", "--label", "linux", "--label", "agora",
-                                "-", agora_path], input=lout.encode("latin-1"), stdout=f)
-        if aout is None:
-            pass
-        elif astatus == "skipped":
-            why = "not run: agora's time budget was used up"
-        elif "direct" in flags:
-            why = "not captured, pipe() failed on agora; it gave %s, Linux %s; see %s" % (
-                astatus, lstatus, os.path.relpath(diff_path))
-        elif astatus != lstatus:
-            why = "%s on agora, %s on Linux" % (astatus, lstatus)
-        elif nn not in differ and aout != lout:
-            why = "output differs, see %s" % os.path.relpath(diff_path)
-        else:
-            why = None
+            linux[nn] = (forced[nn].replace("\\n", "\n") if nn in forced else lout,
+                         f.read().strip())
+    harness_rc = selftest(args, cases, linux, differ)
+    if args.selftest:
+        return harness_rc
+    records = agora_records(args.log)
+    failword = "XFAIL" if args.xfail else "FAIL"
+    nfail = 0
+    for nn, cmd in cases:
+        why = verdict(args, nn, linux[nn], records.get(nn), differ)
         if why is None:
             print("PASS busybox.%s" % nn)
-            nsame += 1
         else:
             print("%s busybox.%s (%s: %s)" % (failword, nn, why, cmd))
             nfail += 1
-    print("busybox: %d of %d cases behave as on Linux" % (nsame, len(cases)),
+    print("busybox: %d of %d cases behave as on Linux" % (len(cases) - nfail, len(cases)),
           file=sys.stderr)
-    return 1 if nfail and not args.xfail else 0
-
+    return 1 if harness_rc or (nfail and not args.xfail) else 0
 
 if __name__ == "__main__":
     sys.exit(main())

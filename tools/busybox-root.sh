@@ -2,9 +2,12 @@
 # busybox-root.sh BUSYBOX ROOT: put Debian's busybox into the image's tree
 # ROOT (build/root): ROOT/bin/busybox, and in ROOT/usr/bin one hard link to
 # it per applet below (tools/mkinitrd.py stores them as USTAR hard links),
-# plus its copyright file. agora's own programs stay in /bin, so nothing
-# that exists is shadowed. Without BUSYBOX (tools/install-deps.sh could not
-# fetch it) all of that is removed and the image is built without busybox.
+# plus its copyright file. agora's own programs stay in /bin. init's PATH
+# puts /usr/bin first, so busybox's ls, cat, ps... are what a user gets;
+# busybox's ipcs and ipcrm are left out, so agora's own (which show what
+# agora adds) answer to those names. Without BUSYBOX (tools/install-deps.sh
+# could not fetch it) all of that is removed and the image is built without
+# busybox.
 set -e
 bb=$1
 root=$2
@@ -14,7 +17,7 @@ touch chmod chown ln uname env printenv printf test [ [[ tr cut uniq seq
 basename dirname readlink realpath pwd kill true false yes tee od hexdump xxd
 du df expr cmp diff comm fold nl paste rev split tac truncate sync clear reset
 stty tty more less vi hostname whoami groups logname nproc uptime time timeout
-watch which mktemp mkfifo mknod ipcs ipcrm top pgrep pkill pidof killall
+watch which mktemp mkfifo mknod top pgrep pkill pidof killall
 usleep nice nohup setsid chroot gzip gunzip zcat tar cpio strings base64
 dos2unix unix2dos install sum cksum dmesg mount umount getopt"
 

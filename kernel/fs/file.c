@@ -139,28 +139,53 @@ static int may_open(struct ramfs_inode *ip, int flags, bool created)
     return 0;
 }
 
-/* Create the last component of path for O_CREAT: 0 and *ip, or -errno. */
+/* Create the last component of path for O_CREAT: 0 and *ip, or -errno.
+ * A dangling symlink there is followed: its target is what gets made. */
 static int open_create(int dirfd, const char *path, uint32_t mode, struct ramfs_inode **ip)
 {
     struct ramfs_inode *start, *dir;
     const char *name;
     size_t len;
     bool trailing;
+    char *buf = NULL;
     int err = fs_at_start(dirfd, path, &start);
-    if (err < 0)
-        return err;
-    if ((err = ramfs_walk_parent(start, path, &dir, &name, &len, &trailing)) < 0)
-        return err;
-    if (trailing)
-        return -EISDIR;
-    if (dir->dead)
-        return -ENOENT;
-    if ((err = fs_permission(dir, current, false, MAY_WRITE | MAY_EXEC)) < 0)
-        return err;
-    gid_t gid = (dir->mode & S_ISGID) ? dir->gid : current->egid;
-    *ip = ramfs_create(dir, name, len, S_IFREG | (mode & 07777 & ~current->umask),
-                       current->euid, gid, NULL);
-    return *ip ? 0 : -ENOMEM;
+    for (int links = 0; err == 0; links++) {
+        if ((err = ramfs_walk_parent(start, path, &dir, &name, &len, &trailing)) < 0)
+            break;
+        struct ramfs_inode *link = ramfs_find(dir, name, len);
+        if (!link || !ramfs_is_lnk(link))
+            break;
+        if (links >= RAMFS_SYMLOOP_MAX) {
+            err = -ELOOP;
+            break;
+        }
+        if (!buf && !(buf = kmalloc(RAMFS_PATH_MAX))) {
+            err = -ENOMEM;
+            break;
+        }
+        int n = ramfs_readlink(link, buf, RAMFS_PATH_MAX);
+        if (n < 0 || n >= RAMFS_PATH_MAX) {
+            err = n < 0 ? n : -ENAMETOOLONG;
+            break;
+        }
+        start = dir;
+        path = buf;
+    }
+    if (err == 0 && trailing)
+        err = -EISDIR;
+    if (err == 0 && (len == 0 || dir->dead))
+        err = len == 0 ? -EISDIR : -ENOENT;
+    if (err == 0)
+        err = fs_permission(dir, current, false, MAY_WRITE | MAY_EXEC);
+    if (err == 0) {
+        gid_t gid = (dir->mode & S_ISGID) ? dir->gid : current->egid;
+        *ip = ramfs_create(dir, name, len, S_IFREG | (mode & 07777 & ~current->umask),
+                           current->euid, gid, NULL);
+        if (!*ip)
+            err = -ENOMEM;
+    }
+    kfree(buf);
+    return err;
 }
 
 /*

@@ -112,13 +112,29 @@ static int dir_add(struct ramfs_inode *dir, const char *name, size_t len, struct
 }
 
 /* Drop entry i of dir (order kept: getdents offsets of later entries move
- * down by one, as a readdir racing an unlink may see on Linux too). */
+ * down by one, as a readdir racing an unlink may see on Linux too). The
+ * entry array shrinks as it empties (freed at 0, halved at a quarter
+ * full), so that files created and removed in /tmp leave the kernel heap
+ * as it was. */
 static void dir_del(struct ramfs_inode *dir, uint32_t i)
 {
     kfree(dir->children[i].name);
     memmove(&dir->children[i], &dir->children[i + 1],
             (dir->nchildren - i - 1) * sizeof(dir->children[0]));
     dir->nchildren--;
+    if (dir->nchildren == 0) {
+        kfree(dir->children);
+        dir->children = NULL;
+        dir->cap = 0;
+    } else if (dir->cap > 8 && dir->nchildren <= dir->cap / 4) {
+        struct ramfs_dirent *c = kmalloc(dir->cap / 2 * sizeof(*c));
+        if (c) {                        /* else the big array stays: no harm */
+            memcpy(c, dir->children, dir->nchildren * sizeof(*c));
+            kfree(dir->children);
+            dir->children = c;
+            dir->cap /= 2;
+        }
+    }
 }
 
 static void free_inode(struct ramfs_inode *ip)

@@ -1,24 +1,29 @@
 /*
- * devmem.h: the memory devices of Linux's mem major (1): /dev/null (minor
- * 3), zero (5), full (7), random (8), urandom (9), as read and write on
- * user buffers (kernel/dev/mem.c). kernel/fs/file.c hooks them into the
- * device inodes of /dev.
+ * devmem.h: the "memory" character devices of Linux's major 1 (/dev/null,
+ * /dev/zero, /dev/full, /dev/random, /dev/urandom) as plain functions, for
+ * the file system to hook into device inodes, and the kernel's random
+ * generator behind /dev/urandom and getrandom (kernel/dev/mem.c).
  */
 #ifndef KERNEL_DEVMEM_H
 #define KERNEL_DEVMEM_H
 
 #include <kernel/types.h>
 
-#define MEM_NULL 3
-#define MEM_ZERO 5
-#define MEM_FULL 7
-#define MEM_RANDOM 8
-#define MEM_URANDOM 9
+#define MEM_MAJOR 1
+#define MEM_MINOR_NULL 3
+#define MEM_MINOR_ZERO 5
+#define MEM_MINOR_FULL 7
+#define MEM_MINOR_RANDOM 8
+#define MEM_MINOR_URANDOM 9
 
-/* read(2) and write(2) on the device of this minor: bytes moved, or
- * -EFAULT (nothing moved), -ENOSPC (writing /dev/full), -ENXIO (no such
- * minor). [buf, buf + n) is below the kernel. */
+/* read(2)/write(2) of the device (major 1, minor) into/from user memory:
+ * bytes done, 0 at end of file, or -errno (-EFAULT with nothing done,
+ * -ENOSPC writing /dev/full, -ENXIO for a minor agora does not have). A
+ * fault after some bytes returns those bytes, as Linux. */
 long devmem_read(int minor, char __user *buf, size_t n);
 long devmem_write(int minor, const char __user *buf, size_t n);
+
+/* n random bytes into a kernel buffer. */
+void random_bytes(void *buf, size_t n);
 
 #endif

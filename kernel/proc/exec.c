@@ -21,6 +21,7 @@
 #include <kernel/kheap.h>
 #include <kernel/uaccess.h>
 #include <kernel/console.h>
+#include <kernel/procfs.h>
 #include <arch/arch.h>
 #include <arch/mmu.h>
 #include <uapi/errno.h>
@@ -303,10 +304,12 @@ static int exec_core(const char *path, struct exec_args *a)
     const struct elf_ehdr *eh;
     struct vm_space *vs = NULL;
     vaddr_t *cut = NULL;
+    struct procfs_image *img = NULL;
     if ((err = elf_check(data, size, &eh)) < 0)
         goto fail;
     err = -ENOMEM;
-    if (!(vs = vm_space_create()) || !(cut = kmalloc(6 * eh->phnum * sizeof(*cut))))
+    if (!(vs = vm_space_create()) || !(cut = kmalloc(6 * eh->phnum * sizeof(*cut))) ||
+        !(img = procfs_image_new(path, a->buf, a->argc)))
         goto fail;
     const struct elf_phdr *ph = (const struct elf_phdr *)(data + eh->phoff);
     vaddr_t top = 0;
@@ -349,9 +352,11 @@ static int exec_core(const char *path, struct exec_args *a)
     arch_set_tls(0, 0, 0);
     const char *base = strrchr(path, '/');
     strncpy(current->name, base ? base + 1 : path, sizeof(current->name) - 1);
+    procfs_exec(current, img);
     arch_init_user_frame(current->tf, eh->entry, esp);
     return 0;
 fail:
+    procfs_image_put(img);
     kfree(cut);
     if (vs)
         vm_space_destroy(vs);

@@ -10,6 +10,7 @@
  */
 #include <agora_test.h>
 #include <dirent.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -162,7 +163,9 @@ static int child_main(int argc, char **argv)
             return 3;
         off += (long)strlen(argv[i]) + 1;
     }
-    if (slurp("/proc/self/comm", buf, sizeof(buf)) < 0 || strcmp(buf, "proc_pid_files\n") != 0)
+    /* Linux names a process after the last component of the path exec
+     * was given, here "/proc/self/exe". */
+    if (slurp("/proc/self/comm", buf, sizeof(buf)) < 0 || strcmp(buf, "exe\n") != 0)
         return 4;
     return 0;
 }
@@ -200,11 +203,14 @@ int main(int argc, char **argv)
     if (pid == 0) {
         char *cargv[] = { "proc_pid_files", "cmdline-child", "two words", "", "last", NULL };
         execv("/proc/self/exe", cargv);
+        printf("# execv: %s\n", strerror(errno));
         _exit(100);
     }
     int status = -1;
     waitpid(pid, &status, 0);
-    T_OK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "cmdline is argv, NUL after each (exec via /proc/self/exe)");
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        printf("# the child: status 0x%x (exit 100: execv failed)\n", status);
+    T_OK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "cmdline is argv, NUL after each; comm \"exe\" (exec via /proc/self/exe)");
 
     /* /proc lists us, and the fixed entries. */
     DIR *d = opendir("/proc");

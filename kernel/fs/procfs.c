@@ -109,6 +109,7 @@ static void pb_free(struct pbuf *b)
 struct procfs_image {
     int refs;
     char *exe;                          /* absolute path of the executable */
+    vaddr_t start_stack;                /* the stack pointer exec started it with */
     uint32_t cmdline_len;               /* bytes of argv at cmdline, NULs included */
     char cmdline[];
 };
@@ -196,6 +197,7 @@ struct procfs_image *procfs_image_new(const char *path, const char *args, int ar
     strcpy(img->exe, buf);
     kfree(buf);
     img->refs = 1;
+    img->start_stack = 0;
     img->cmdline_len = len;
     memcpy(img->cmdline, args, len);
     return img;
@@ -205,8 +207,9 @@ fail:
     return NULL;
 }
 
-void procfs_exec(struct proc *p, struct procfs_image *img)
+void procfs_exec(struct proc *p, struct procfs_image *img, vaddr_t esp)
 {
+    img->start_stack = esp;
     procfs_image_put(p->image);
     p->image = img;
 }
@@ -260,6 +263,7 @@ static void vm_figures(const struct proc *p, struct vm_figures *v)
     struct vm_space *vs = p->vm;
     if (!vs)
         return;                         /* a zombie: Linux shows zeros too */
+    v->start_stack = p->image ? p->image->start_stack : 0;
     v->size = vs->npages;
     for (struct vm_region *r = vs->regions; r; r = r->next) {
         uint32_t npages = (r->end - r->start) >> PAGE_SHIFT;
@@ -277,7 +281,6 @@ static void vm_figures(const struct proc *p, struct vm_figures *v)
             v->rss_anon += present;
         if (r->flags & VM_STACK) {
             v->stack += npages;
-            v->start_stack = r->end;
         } else if ((r->prot & VM_EXEC) && !(r->flags & VM_SHARED)) {
             v->exe += npages;
             if (!v->start_code)

@@ -352,7 +352,7 @@ static int exec_core(const char *path, struct exec_args *a)
     arch_set_tls(0, 0, 0);
     const char *base = strrchr(path, '/');
     strncpy(current->name, base ? base + 1 : path, sizeof(current->name) - 1);
-    procfs_exec(current, img);
+    procfs_exec(current, img, esp);
     arch_init_user_frame(current->tf, eh->entry, esp);
     return 0;
 fail:

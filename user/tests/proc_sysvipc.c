@@ -187,6 +187,24 @@ static void test_sysctls(void)
     T_EQ(sysctl_write("shmmax", buf), 0, "blanks around the number");
     T_EQ(sysctl_read("shmmax"), shmmax, "shmmax restored");
 
+    /* writes from bad buffers: EFAULT, nothing changed */
+    int fd = open("/proc/sys/kernel/shmmax", O_WRONLY);
+    void *const badp[] = { NULL, (void *)1, (void *)0x50000000, (void *)0xC0000000,
+                           (void *)0xBFFFFFFE };
+    int all = fd >= 0;
+    for (unsigned i = 0; fd >= 0 && i < sizeof(badp) / sizeof(badp[0]); i++) {
+        errno = 0;
+        long r = syscall(SYS_write, fd, badp[i], 4);
+        if (r != -1 || errno != EFAULT) {
+            printf("# write from %p: %ld errno %d\n", badp[i], r, errno);
+            all = 0;
+        }
+    }
+    if (fd >= 0)
+        close(fd);
+    T_OK(all, "writes to shmmax from bad buffers: EFAULT");
+    T_EQ(sysctl_read("shmmax"), shmmax, "shmmax unchanged by them");
+
     /* not root: readable, not writable */
     pid_t pid = fork();
     if (pid == 0) {

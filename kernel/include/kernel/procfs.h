@@ -30,8 +30,9 @@ void procfs_proc_free(struct proc *p);
 /* exec, before its point of no return: a new image for path with the
  * argc strings at args (NUL-terminated, back to back). NULL: no memory. */
 struct procfs_image *procfs_image_new(const char *path, const char *args, int argc);
-/* exec, after it: p runs img now (takes over the caller's reference). */
-void procfs_exec(struct proc *p, struct procfs_image *img);
+/* exec, after it: p runs img now, from stack pointer esp (takes over the
+ * caller's reference). */
+void procfs_exec(struct proc *p, struct procfs_image *img, vaddr_t esp);
 /* Drop a reference (exec's failure path). NULL is fine. */
 void procfs_image_put(struct procfs_image *img);
 

@@ -692,7 +692,8 @@ static int parse_number(const char *s, int64_t *val, bool *empty)
     return 0;
 }
 
-/* A write to a /proc/sys file: one number (see parse_number). Linux
+/* A write to a /proc/sys file: one number (see parse_number); nothing
+ * but blanks is EINVAL, as in Linux's __do_proc_dointvec. Linux
  * (sysctl_writes_strict) ignores a write that does not start at offset 0. */
 static long pf_write(struct file *f, const char __user *buf, size_t n)
 {
@@ -711,9 +712,9 @@ static long pf_write(struct file *f, const char __user *buf, size_t n)
     int64_t v;
     bool empty;
     int err = parse_number(text, &v, &empty);
-    if (err == 0 && !empty && len == sizeof(text) - 1 && n > len)
-        err = -EINVAL;                  /* a number too long for the buffer */
-    if (err == 0 && !empty) {
+    if (err == 0 && (empty || (len == sizeof(text) - 1 && n > len)))
+        err = -EINVAL;                  /* no number (Linux: EINVAL), or one too long */
+    if (err == 0) {
         bool ulong = e->limit == SHM_LIMIT_MAX || e->limit == SHM_LIMIT_ALL;
         if (ulong && text[strspn(text, " \t\n")] == '-')
             err = -EINVAL;              /* proc_doulongvec_minmax takes no sign */

@@ -173,6 +173,7 @@ static void test_sysctls(void)
         { "shmmax", "-5", -EINVAL }, { "shmmax", "4294967296", -EINVAL },
         { "shmall", "1.5", -EINVAL }, { "shmmni", "-1", -EINVAL },
         { "shm_next_id", "-1", -EINVAL }, { "shm_next_id", "x1", -EINVAL },
+        { "shmmax", " \n", -EINVAL }, { "shmmni", "0x", -EINVAL },
     };
     for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         char what[96];

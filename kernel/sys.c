@@ -24,6 +24,7 @@
 #include <uapi/agora.h>
 #include <kernel/kheap.h>
 #include <kernel/shm.h>
+#include <kernel/errno.h>
 #include <string.h>
 
 #define NSEC_PER_TICK (1000000000 / HZ)
@@ -109,11 +110,10 @@ long sys_gettimeofday(void __user *tv, void __user *tz)
     return 0;
 }
 
-/* Sleep for ns nanoseconds (a huge ns sleeps for ever); on a signal,
+/* Sleep until the monotonic deadline (TIME_NEVER: for ever); on a signal,
  * report the time left in *left. 0 or -EINTR. */
-static int sleep_ns(int64_t ns, int64_t *left)
+static int sleep_until(int64_t deadline, int64_t *left)
 {
-    int64_t deadline = time_deadline(time_monotonic_ns(), ns);
     int err = sched_sleep_until(deadline);
     if (err < 0) {
         int64_t now = time_monotonic_ns();
@@ -131,13 +131,55 @@ static int64_t timespec_ns(int64_t sec, int64_t nsec)
     return sec * NSEC_PER_SEC + nsec;
 }
 
-/* What is left of a sleep, for rem: the seconds clamp to the type's range. */
-static void split_left(int64_t left, int64_t sec_max, int64_t *sec, int64_t *nsec)
+/* Write what is left of a sleep to rem in its width (REM_32: struct
+ * timespec32, seconds clamped to int32; REM_64: struct timespec64). */
+enum { REM_NONE, REM_32, REM_64 };
+
+static int copyout_left(uint32_t rem, int kind, int64_t left)
 {
-    *sec = left / NSEC_PER_SEC;
-    *nsec = left % NSEC_PER_SEC;
-    if (*sec > sec_max)
-        *sec = sec_max;
+    int64_t sec = left / NSEC_PER_SEC, nsec = left % NSEC_PER_SEC;
+    if (kind == REM_32) {
+        struct timespec32 r = { (int32_t)(sec > 0x7FFFFFFF ? 0x7FFFFFFF : sec), (int32_t)nsec };
+        return copyout((void __user *)rem, &r, sizeof(r));
+    }
+    struct timespec64_k r = { sec, nsec };
+    return copyout((void __user *)rem, &r, sizeof(r));
+}
+
+/*
+ * The sleep of nanosleep and relative clock_nanosleep, as Linux's
+ * hrtimer_nanosleep: interrupted, it writes the time left to rem (if any)
+ * and returns -ERESTART_RESTARTBLOCK, which becomes EINTR when a handler
+ * runs (even with SA_RESTART: these calls are never restarted after a
+ * handler, signal(7)) and otherwise a restart through restart_syscall,
+ * which sleeps on to the same deadline. An absolute sleep returns
+ * -ERESTARTNOHAND and writes nothing. A rem that cannot be written: EFAULT.
+ */
+static long nanosleep_until(int64_t deadline, bool absolute, uint32_t rem, int kind)
+{
+    int64_t left = 0;
+    if (sleep_until(deadline, &left) == 0)
+        return 0;
+    if (absolute)
+        return -ERESTARTNOHAND;
+    if (rem && copyout_left(rem, kind, left) < 0)
+        return -EFAULT;
+    current->restart_deadline = deadline;
+    current->restart_rem = rem;
+    current->restart_rem_kind = rem ? kind : REM_NONE;
+    return -ERESTART_RESTARTBLOCK;
+}
+
+/* restart_syscall (0): the second half of a sleep that a signal without
+ * handler interrupted (the kernel sets it up; a program calling it gets
+ * EINTR, as from Linux's do_no_restart_syscall). */
+long sys_restart_syscall(void)
+{
+    int64_t deadline = current->restart_deadline;
+    current->restart_deadline = 0;
+    if (!deadline)
+        return -EINTR;
+    return nanosleep_until(deadline, false, current->restart_rem, current->restart_rem_kind);
 }
 
 long sys_nanosleep(const void __user *req, void __user *rem)
@@ -147,22 +189,14 @@ long sys_nanosleep(const void __user *req, void __user *rem)
         return -EFAULT;
     if (t.tv_sec < 0 || t.tv_nsec < 0 || t.tv_nsec >= 1000000000)
         return -EINVAL;
-    int64_t left = 0;
-    int err = sleep_ns(timespec_ns(t.tv_sec, t.tv_nsec), &left);
-    if (err < 0 && rem) {
-        int64_t sec, nsec;
-        split_left(left, 0x7FFFFFFF, &sec, &nsec);
-        struct timespec32 r = { (int32_t)sec, (int32_t)nsec };
-        if (copyout(rem, &r, sizeof(r)) < 0)
-            return -EFAULT;
-    }
-    return err;
+    int64_t deadline = time_deadline(time_monotonic_ns(), timespec_ns(t.tv_sec, t.tv_nsec));
+    return nanosleep_until(deadline, false, (uint32_t)rem, REM_32);
 }
 
-/* clock_nanosleep's body for both timespec widths: sleep on clock clk for
- * sec/nsec (until then with TIMER_ABSTIME); the time left in *left when a
- * signal ends a relative sleep. 0, -EINVAL or -EINTR. */
-static int clock_sleep(int clk, int flags, int64_t sec, int64_t nsec, int64_t *left)
+/* clock_nanosleep's body for both timespec widths: the clock first, then
+ * the request (Linux's order); TIMER_ABSTIME sleeps until that time of
+ * clk (already past: returns at once). */
+static long clock_sleep(int clk, int flags, int64_t sec, int64_t nsec, uint32_t rem, int kind)
 {
     int64_t now;
     if (clock_now(clk, &now) < 0)
@@ -170,47 +204,140 @@ static int clock_sleep(int clk, int flags, int64_t sec, int64_t nsec, int64_t *l
     if (sec < 0 || nsec < 0 || nsec >= NSEC_PER_SEC)
         return -EINVAL;
     int64_t ns = timespec_ns(sec, nsec);
-    if (flags & TIMER_ABSTIME)
+    bool absolute = flags & TIMER_ABSTIME;
+    if (absolute)
         ns = ns == TIME_NEVER ? ns : ns > now ? ns - now : 0;
-    return sleep_ns(ns, left);
+    int64_t deadline = time_deadline(time_monotonic_ns(), ns);
+    return nanosleep_until(deadline, absolute, rem, kind);
 }
 
 long sys_clock_nanosleep64(int clk, int flags, const void __user *req, void __user *rem)
 {
     struct timespec64_k t;
-    int64_t left = 0;
-    if (clock_now(clk, &left) < 0)     /* Linux checks the clock first */
+    int64_t now;
+    if (clock_now(clk, &now) < 0)       /* Linux checks the clock first */
         return -EINVAL;
     if (copyin(&t, req, sizeof(t)) < 0)
         return -EFAULT;
-    int err = clock_sleep(clk, flags, t.tv_sec, t.tv_nsec, &left);
-    if (err == -EINTR && rem && !(flags & TIMER_ABSTIME)) {
-        int64_t sec, nsec;
-        split_left(left, TIME_NEVER, &sec, &nsec);
-        struct timespec64_k r = { sec, nsec };
-        if (copyout(rem, &r, sizeof(r)) < 0)
-            return -EFAULT;
-    }
-    return err;
+    return clock_sleep(clk, flags, t.tv_sec, t.tv_nsec, (uint32_t)rem, REM_64);
 }
 
 long sys_clock_nanosleep(int clk, int flags, const void __user *req, void __user *rem)
 {
     struct timespec32 t;
-    int64_t left = 0;
-    if (clock_now(clk, &left) < 0)     /* Linux checks the clock first */
+    int64_t now;
+    if (clock_now(clk, &now) < 0)       /* Linux checks the clock first */
         return -EINVAL;
     if (copyin(&t, req, sizeof(t)) < 0)
         return -EFAULT;
-    int err = clock_sleep(clk, flags, t.tv_sec, t.tv_nsec, &left);
-    if (err == -EINTR && rem && !(flags & TIMER_ABSTIME)) {
-        int64_t sec, nsec;
-        split_left(left, 0x7FFFFFFF, &sec, &nsec);
-        struct timespec32 r = { (int32_t)sec, (int32_t)nsec };
-        if (copyout(rem, &r, sizeof(r)) < 0)
-            return -EFAULT;
+    return clock_sleep(clk, flags, t.tv_sec, t.tv_nsec, (uint32_t)rem, REM_32);
+}
+
+/* ---- alarm, interval timers, times, priorities ------------------------ */
+
+#define ITIMER_REAL 0
+#define ITIMER_VIRTUAL 1
+#define ITIMER_PROF 2
+
+struct itimerval32 {
+    struct timeval32 it_interval;
+    struct timeval32 it_value;
+};
+
+/* What is left of current's ITIMER_REAL, ns (0: off). An armed timer whose
+ * time is up but whose tick has not come reads as 1 us left, as Linux. */
+static int64_t itimer_left(void)
+{
+    if (!current->itimer_real_ns)
+        return 0;
+    int64_t left = current->itimer_real_ns - time_monotonic_ns();
+    return left > 0 ? left : 1000;
+}
+
+static void ns_to_timeval(int64_t ns, struct timeval32 *tv)
+{
+    tv->tv_sec = (int32_t)(ns / NSEC_PER_SEC);
+    tv->tv_usec = (int32_t)((ns % NSEC_PER_SEC + 999) / 1000);     /* round up */
+    if (tv->tv_usec == 1000000) {
+        tv->tv_sec++;
+        tv->tv_usec = 0;
     }
-    return err;
+}
+
+static void arm_itimer(int64_t value_ns, int64_t interval_ns)
+{
+    current->itimer_real_ns = value_ns ? time_deadline(time_monotonic_ns(), value_ns) : 0;
+    current->itimer_real_interval = value_ns ? interval_ns : 0;
+}
+
+/*
+ * getitimer/setitimer: ITIMER_REAL counts real time and sends SIGALRM
+ * (agora fires it from the timer tick, so with a 10 ms granularity). agora
+ * keeps no per-process CPU clocks fine enough for ITIMER_VIRTUAL and
+ * ITIMER_PROF: they give EINVAL, Linux's answer for a timer it does not
+ * know. A NULL new value disarms, as Linux still allows.
+ */
+long sys_getitimer(int which, void __user *value)
+{
+    if (which != ITIMER_REAL)
+        return -EINVAL;
+    struct itimerval32 v = { { 0, 0 }, { 0, 0 } };
+    ns_to_timeval(current->itimer_real_interval, &v.it_interval);
+    ns_to_timeval(itimer_left(), &v.it_value);
+    return copyout(value, &v, sizeof(v)) < 0 ? -EFAULT : 0;
+}
+
+static bool timeval_ok(const struct timeval32 *tv)
+{
+    return tv->tv_sec >= 0 && tv->tv_usec >= 0 && tv->tv_usec < 1000000;
+}
+
+/* Linux's order: read and check the new value, check which, set the
+ * timer, then write the old value (a bad ovalue: EFAULT, timer set). */
+long sys_setitimer(int which, const void __user *value, void __user *ovalue)
+{
+    struct itimerval32 v = { { 0, 0 }, { 0, 0 } };
+    if (value && copyin(&v, value, sizeof(v)) < 0)
+        return -EFAULT;
+    if (!timeval_ok(&v.it_value) || !timeval_ok(&v.it_interval))
+        return -EINVAL;
+    if (which != ITIMER_REAL)
+        return -EINVAL;
+    struct itimerval32 o;
+    ns_to_timeval(current->itimer_real_interval, &o.it_interval);
+    ns_to_timeval(itimer_left(), &o.it_value);
+    arm_itimer(v.it_value.tv_sec * NSEC_PER_SEC + (int64_t)v.it_value.tv_usec * 1000,
+               v.it_interval.tv_sec * NSEC_PER_SEC + (int64_t)v.it_interval.tv_usec * 1000);
+    if (ovalue && copyout(ovalue, &o, sizeof(o)) < 0)
+        return -EFAULT;
+    return 0;
+}
+
+/* alarm(seconds): ITIMER_REAL without interval; the seconds that were
+ * left of the previous alarm, rounded as Linux (up from half a second, and
+ * never 0 for an alarm still pending). alarm(0) cancels. */
+long sys_alarm(uint32_t seconds)
+{
+    int64_t left = itimer_left();
+    long old = (long)(left / NSEC_PER_SEC);
+    int64_t frac = left % NSEC_PER_SEC;
+    if ((old == 0 && frac) || frac >= NSEC_PER_SEC / 2)
+        old++;
+    if (seconds > 0x7FFFFFFF)
+        seconds = 0x7FFFFFFF;
+    arm_itimer((int64_t)seconds * NSEC_PER_SEC, 0);
+    return old;
+}
+
+/* times(buf): the caller's and its waited-for children's user and system
+ * time in clock ticks (USER_HZ, agora's HZ); returns the ticks since boot. */
+long sys_times(void __user *buf)
+{
+    int32_t t[4] = { (int32_t)current->utime, (int32_t)current->stime,
+                     (int32_t)current->cutime, (int32_t)current->cstime };
+    if (buf && copyout(buf, t, sizeof(t)) < 0)
+        return -EFAULT;
+    return (long)(uint32_t)sched_ticks();
 }
 
 long sys_sched_yield(void)
@@ -252,22 +379,34 @@ struct user_desc {
                            seg_not_present:1 useable:1 */
 };
 
-long sys_set_thread_area(void __user *u_info)
+int tls_desc_read(void __user *u_info, bool can_allocate, struct tls_desc *out)
 {
     struct user_desc d;
     if (copyin(&d, u_info, sizeof(d)) < 0)
         return -EFAULT;
-    if (d.entry_number == (uint32_t)-1) {
+    if (d.entry_number == (uint32_t)-1 && can_allocate) {
         d.entry_number = GDT_TLS_INDEX; /* the one TLS slot */
         if (copyout(u_info, &d, sizeof(d)) < 0)
             return -EFAULT;
-    } else if (d.entry_number != GDT_TLS_INDEX) {
-        return -EINVAL;
     }
+    if (d.entry_number != GDT_TLS_INDEX)
+        return -EINVAL;
     bool present = !(d.flags & (1u << 5));
-    current->tls_base = d.base_addr;
-    current->tls_limit = d.limit;
-    current->tls_flags = (present ? 1 : 0) | ((d.flags & (1u << 4)) ? 2 : 0);
+    out->base = d.base_addr;
+    out->limit = d.limit;
+    out->flags = (present ? 1 : 0) | ((d.flags & (1u << 4)) ? 2 : 0);
+    return 0;
+}
+
+long sys_set_thread_area(void __user *u_info)
+{
+    struct tls_desc t;
+    int err = tls_desc_read(u_info, true, &t);
+    if (err < 0)
+        return err;
+    current->tls_base = t.base;
+    current->tls_limit = t.limit;
+    current->tls_flags = t.flags;
     arch_set_tls(current->tls_base, current->tls_limit, current->tls_flags);
     /* A selector loaded from the old descriptor may not be loadable now. */
     arch_sanitize_user_segments(current->tf);

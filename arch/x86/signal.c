@@ -4,6 +4,7 @@
  * (arch/sigframe.h) on the user stack and points the registers at the
  * handler; arch_sigframe_pop, for sigreturn, reloads them from the frame.
  * Which signal, which mask and when is kernel/proc/signal.c's business.
+ * Also the register half of system-call restart (arch_syscall_restart).
  */
 #include <arch/sigframe.h>
 #include <arch/trap.h>
@@ -128,4 +129,33 @@ int arch_sigframe_pop(struct trapframe *tf, bool rt, void *fpu, uint64_t *mask)
         *mask = ((uint64_t)f.extramask << 32) | f.sc.oldmask;
     }
     return 0;
+}
+
+/* System-call restart: Linux's i386 handle_signal/do_signal. The result is
+ * in eax; int $0x80 is two bytes long (0xCD 0x80), so eip - 2 re-executes
+ * it with eax = the call's number. */
+long arch_syscall_result(const struct trapframe *tf)
+{
+    return (long)tf->eax;
+}
+
+void arch_syscall_set_result(struct trapframe *tf, long ret)
+{
+    tf->eax = (uint32_t)ret;
+}
+
+void arch_syscall_restart(struct trapframe *tf, uint32_t nr)
+{
+    tf->eax = nr;
+    tf->eip -= 2;
+}
+
+uint32_t arch_user_ip(const struct trapframe *tf)
+{
+    return tf->eip;
+}
+
+void arch_set_user_ip(struct trapframe *tf, uint32_t ip)
+{
+    tf->eip = ip;
 }

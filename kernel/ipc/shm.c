@@ -1,6 +1,8 @@
 /*
  * shm.c: System V shared memory with Linux semantics: shmget, shmat, shmdt
- * and shmctl (Linux i386 syscalls 395-398).
+ * and shmctl (Linux i386 syscalls 395-398), and the ipc(117) multiplexer
+ * through which Debian's i386 glibc makes them, with Linux's old (non
+ * IPC_64) structure layouts too.
  *
  * This file is the policy: keys, ids, permissions, times and lifetime. The
  * mechanism is kernel/mm: a segment is a memory object (kernel/vm_object.h)
@@ -43,6 +45,7 @@
 #include <uapi/shm.h>
 #include <string.h>
 
+#define OVERFLOW_ID 65534               /* Linux's overflowuid/overflowgid */
 #define SHM_SEQ_MULTIPLIER 32768        /* Linux's IPCMNI: id = seq * this + slot */
 #define KEY_BITS 12
 #define KEY_BUCKETS (1 << KEY_BITS)     /* one per possible segment: short chains */
@@ -326,7 +329,9 @@ long sys_shmget(int32_t key, uint32_t size, int shmflg)
 
 /* ---- shmat / shmdt ------------------------------------------------------- */
 
-long sys_shmat(int shmid, uint32_t shmaddr, int shmflg)
+/* shmat's body for both entries: attach and put the address in *out.
+ * 0 or -errno. */
+static long do_shmat(int shmid, uint32_t shmaddr, int shmflg, vaddr_t *out)
 {
     /* Linux checks the id's sign, then the address, before the lookup. */
     if (shmid < 0)
@@ -377,6 +382,16 @@ long sys_shmat(int shmid, uint32_t shmaddr, int shmflg)
     seg_release(seg);
     if (err == -EEXIST)
         err = -EINVAL;
+    if (err < 0)
+        return err;
+    *out = addr;
+    return 0;
+}
+
+long sys_shmat(int shmid, uint32_t shmaddr, int shmflg)
+{
+    vaddr_t addr;
+    long err = do_shmat(shmid, shmaddr, shmflg, &addr);
     return err < 0 ? err : (long)addr;
 }
 
@@ -421,16 +436,24 @@ static int highest_slot(void)
     return 0;
 }
 
-static long shmctl_info(int cmd, void __user *buf)
+static long shmctl_info(int cmd, void __user *buf, int version)
 {
-    if (cmd == IPC_INFO) {
+    if (cmd == IPC_INFO && version == IPC_OLD) {
+        /* Linux clamps shmmax to the old struct's int. */
+        struct shminfo_old info = {
+            .shmmax = shmmax > 0x7FFFFFFF ? 0x7FFFFFFF : (int32_t)shmmax,
+            .shmmin = SHMMIN, .shmmni = SHMMNI, .shmseg = SHMSEG, .shmall = (int32_t)shmall,
+        };
+        if (copyout(buf, &info, sizeof(info)) < 0)
+            return -EFAULT;
+    } else if (cmd == IPC_INFO) {
         struct shminfo64 info = {
             .shmmax = shmmax, .shmmin = SHMMIN, .shmmni = SHMMNI,
             .shmseg = SHMSEG, .shmall = shmall,
         };
         if (copyout(buf, &info, sizeof(info)) < 0)
             return -EFAULT;
-    } else {
+    } else {                            /* SHM_INFO: one layout for both */
         struct shm_info info = {
             .used_ids = nsegments, .shm_tot = shm_tot, .shm_rss = shm_rss(),
         };
@@ -440,7 +463,35 @@ static long shmctl_info(int cmd, void __user *buf)
     return highest_slot();
 }
 
-static long shmctl_stat(int shmid, int cmd, void __user *buf)
+/* An id as the old struct ipc_perm holds it: Linux's high2lowuid. */
+static uint16_t old_id(uint32_t id)
+{
+    return id > 0xFFFF ? OVERFLOW_ID : (uint16_t)id;
+}
+
+/* Linux's copy_shmid_to_user for IPC_OLD: the 64-bit layout narrowed. */
+static int copyout_old(void __user *buf, const struct shmid64_ds *ds)
+{
+    struct shmid_ds_old o;
+    memset(&o, 0, sizeof(o));
+    o.shm_perm.key = ds->shm_perm.key;
+    o.shm_perm.uid = old_id(ds->shm_perm.uid);
+    o.shm_perm.gid = old_id(ds->shm_perm.gid);
+    o.shm_perm.cuid = old_id(ds->shm_perm.cuid);
+    o.shm_perm.cgid = old_id(ds->shm_perm.cgid);
+    o.shm_perm.mode = ds->shm_perm.mode;
+    o.shm_perm.seq = ds->shm_perm.seq;
+    o.shm_segsz = (int32_t)ds->shm_segsz;
+    o.shm_atime = (int32_t)ds->shm_atime;
+    o.shm_dtime = (int32_t)ds->shm_dtime;
+    o.shm_ctime = (int32_t)ds->shm_ctime;
+    o.shm_cpid = (uint16_t)ds->shm_cpid;
+    o.shm_lpid = (uint16_t)ds->shm_lpid;
+    o.shm_nattch = (uint16_t)ds->shm_nattch;
+    return copyout(buf, &o, sizeof(o));
+}
+
+static long shmctl_stat(int shmid, int cmd, void __user *buf, int version)
 {
     struct shm_segment *seg;
     if (cmd == IPC_STAT) {
@@ -458,16 +509,27 @@ static long shmctl_stat(int shmid, int cmd, void __user *buf)
     }
     struct shmid64_ds ds;
     fill_stat(seg, &ds);
-    if (copyout(buf, &ds, sizeof(ds)) < 0)
+    int err = version == IPC_OLD ? copyout_old(buf, &ds) : copyout(buf, &ds, sizeof(ds));
+    if (err < 0)
         return -EFAULT;
     return cmd == IPC_STAT ? 0 : seg_id(seg);
 }
 
-static long shmctl_set(int shmid, void __user *buf)
+static long shmctl_set(int shmid, void __user *buf, int version)
 {
     struct shmid64_ds ds;
-    if (copyin(&ds, buf, sizeof(ds)) < 0)      /* Linux: before the lookup */
+    if (version == IPC_OLD) {
+        /* Linux reads uid, gid and mode only, widened as they are: an old
+         * uid 0xFFFF is 65535, a valid id, not -1. */
+        struct shmid_ds_old o;
+        if (copyin(&o, buf, sizeof(o)) < 0)    /* Linux: before the lookup */
+            return -EFAULT;
+        ds.shm_perm.uid = o.shm_perm.uid;
+        ds.shm_perm.gid = o.shm_perm.gid;
+        ds.shm_perm.mode = o.shm_perm.mode;
+    } else if (copyin(&ds, buf, sizeof(ds)) < 0) {     /* Linux: before the lookup */
         return -EFAULT;
+    }
     struct shm_segment *seg = find_id(shmid);
     if (!seg)
         return -EINVAL;
@@ -517,20 +579,21 @@ static long shmctl_lock(int shmid, int cmd)
     return 0;
 }
 
-long sys_shmctl(int shmid, int cmd, void __user *buf)
+/* shmctl in the layout version asks for (IPC_64 or IPC_OLD). */
+static long shmctl_version(int shmid, int cmd, void __user *buf, int version)
 {
     if (cmd < 0 || shmid < 0)
         return -EINVAL;
     switch (cmd) {
     case IPC_INFO:
     case SHM_INFO:
-        return shmctl_info(cmd, buf);
+        return shmctl_info(cmd, buf, version);
     case IPC_STAT:
     case SHM_STAT:
     case SHM_STAT_ANY:
-        return shmctl_stat(shmid, cmd, buf);
+        return shmctl_stat(shmid, cmd, buf, version);
     case IPC_SET:
-        return shmctl_set(shmid, buf);
+        return shmctl_set(shmid, buf, version);
     case IPC_RMID:
         return shmctl_rmid(shmid);
     case SHM_LOCK:
@@ -538,6 +601,66 @@ long sys_shmctl(int shmid, int cmd, void __user *buf)
         return shmctl_lock(shmid, cmd);
     default:
         return -EINVAL;
+    }
+}
+
+/* The direct call (396) always uses the 64-bit layouts; an IPC_64 bit in
+ * cmd is not stripped here, so it is an unknown command (EINVAL), as on
+ * Linux. */
+long sys_shmctl(int shmid, int cmd, void __user *buf)
+{
+    return shmctl_version(shmid, cmd, buf, IPC_64);
+}
+
+/* ---- ipc(117): the multiplexer that Debian's i386 glibc calls ---------- */
+
+/*
+ * ipc(call, first, second, third, ptr, fifth), as Linux's ksys_ipc: the low
+ * 16 bits of call pick the operation, the high 16 bits are a version.
+ *   SHMAT:  shmat(first, ptr, second); the address goes to *(u32 *)third and
+ *           the call returns 0. Version 1 (iBCS2's in-kernel entry) is
+ *           EINVAL. As on Linux, a bad third gives EFAULT after the attach,
+ *           which stays.
+ *   SHMDT:  shmdt(ptr).  SHMGET: shmget(first, second, third).
+ *   SHMCTL: shmctl(first, second, ptr); IPC_64 in second selects the 64-bit
+ *           layouts and is stripped, without it the old 16-bit-id layouts.
+ * agora has no System V semaphores or message queues: their direct calls
+ * (393, 394, 399-402) are -ENOSYS, and so are SEMOP..MSGCTL here. That is
+ * what Linux gives for a kernel built without them (CONFIG_SYSVIPC off:
+ * ipc is sys_ni_syscall) and what it gives for an unknown call number, so
+ * a program sees one consistent answer. fifth is unused by shm.
+ */
+long sys_ipc(uint32_t call, int first, uint32_t second, uint32_t third,
+             uint32_t ptr, int32_t fifth)
+{
+    (void)fifth;
+    int version = (int)(call >> 16);
+    switch (call & 0xFFFF) {
+    case SHMAT: {
+        if (version == 1)
+            return -EINVAL;
+        vaddr_t addr;
+        long err = do_shmat(first, ptr, (int)second, &addr);
+        if (err < 0)
+            return err;
+        uint32_t raddr = addr;
+        return copyout((void __user *)third, &raddr, sizeof(raddr)) < 0 ? -EFAULT : 0;
+    }
+    case SHMDT:
+        return sys_shmdt(ptr);
+    case SHMGET:
+        return sys_shmget(first, second, (int)third);
+    case SHMCTL: {
+        int cmd = (int)second;
+        int ver = IPC_OLD;
+        if (cmd & IPC_64) {             /* Linux's ipc_parse_version */
+            cmd ^= IPC_64;
+            ver = IPC_64;
+        }
+        return shmctl_version(first, cmd, (void __user *)ptr, ver);
+    }
+    default:
+        return -ENOSYS;
     }
 }
 

@@ -340,6 +340,7 @@ static int exec_core(const char *path, struct exec_args *a)
     if (old)
         vm_space_destroy(old);          /* detaches shm attachments */
     fs_exec_close_cloexec(current);
+    proc_exec_reset(current);           /* robust list, rseq; a vfork parent runs */
     for (int sig = 1; sig <= _NSIG; sig++) {
         struct kernel_sigaction *act = &current->sigact[sig];
         if (act->handler != SIG_IGN_VALUE)

@@ -32,6 +32,7 @@ static void switch_to(struct proc *p)
     current = p;
     p->state = P_RUNNING;
     p->slice = SLICE_TICKS;
+    p->rseq_resched = true;             /* rseq: it was switched out */
     arch_set_kernel_stack(p->kstack_top);
     vm_space_activate(p->vm);
     arch_set_tls(p->tls_base, p->tls_limit, p->tls_flags);
@@ -110,15 +111,38 @@ void sched_yield(void)
     schedule();
 }
 
+/* ITIMER_REAL of p expired: SIGALRM, and the next period if it has one
+ * (periods missed while it was late are skipped, as Linux's forward). */
+static void itimer_fire(struct proc *p, int64_t now)
+{
+    proc_signal(p, SIGALRM);
+    int64_t iv = p->itimer_real_interval;
+    if (!iv) {
+        p->itimer_real_ns = 0;
+        return;
+    }
+    int64_t next = p->itimer_real_ns + iv;
+    if (next <= now)
+        next += ((now - next) / iv + 1) * iv;
+    p->itimer_real_ns = next;
+}
+
 void sched_tick(void)
 {
     ticks++;
     time_tick();
     if (current && current->slice > 0)
         current->slice--;
+    /* Counted as kernel time; proc_return_to_user moves it to user time
+     * when the tick interrupted user mode. */
+    if (current && current->state == P_RUNNING)
+        current->stime++;
     int64_t now = time_monotonic_ns();
     for (int i = 0; i < NPROC; i++) {
         struct proc *p = proc_table(i);
+        if (p->itimer_real_ns && p->itimer_real_ns <= now && p->state != P_ZOMBIE &&
+            p->state != P_UNUSED)
+            itimer_fire(p, now);
         if (p->state == P_SLEEPING && p->wake_ns && p->wake_ns <= now) {
             p->state = P_RUNNABLE;
             p->chan = NULL;

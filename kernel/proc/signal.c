@@ -17,7 +17,9 @@
 #include <kernel/vm.h>
 #include <arch/trap.h>
 #include <arch/arch.h>
+#include <kernel/errno.h>
 #include <uapi/errno.h>
+#include <uapi/unistd.h>
 #include <uapi/wait.h>
 
 #define BIT(sig) (1ull << ((sig) - 1))
@@ -96,10 +98,56 @@ static void set_blocked(uint64_t mask)
     current->sig_blocked = mask & ~UNBLOCKABLE;
 }
 
+/*
+ * A system call that a signal interrupted returned one of the restart
+ * codes (kernel/errno.h); decide, before any frame is pushed, what user
+ * mode sees, exactly as Linux's i386 handle_signal (act: the handler about
+ * to run) and do_signal (act NULL: no handler ran) do:
+ *   handler:    ERESTART_RESTARTBLOCK, ERESTARTNOHAND -> EINTR;
+ *               ERESTARTSYS -> restart with SA_RESTART, else EINTR;
+ *               ERESTARTNOINTR -> restart.
+ *   no handler: ERESTARTSYS, ERESTARTNOHAND, ERESTARTNOINTR -> restart;
+ *               ERESTART_RESTARTBLOCK -> restart as restart_syscall (0).
+ * Done once per call: the number is forgotten after.
+ */
+static void syscall_restart(struct trapframe *tf, const struct kernel_sigaction *act)
+{
+    int32_t nr = current->syscall_nr;
+    if (nr < 0)
+        return;
+    current->syscall_nr = -1;
+    switch (-arch_syscall_result(tf)) {
+    case ERESTART_RESTARTBLOCK:
+        if (act)
+            arch_syscall_set_result(tf, -EINTR);
+        else
+            arch_syscall_restart(tf, __NR_restart_syscall);
+        break;
+    case ERESTARTNOHAND:
+        if (act)
+            arch_syscall_set_result(tf, -EINTR);
+        else
+            arch_syscall_restart(tf, (uint32_t)nr);
+        break;
+    case ERESTARTSYS:
+        if (act && !(act->flags & SA_RESTART))
+            arch_syscall_set_result(tf, -EINTR);
+        else
+            arch_syscall_restart(tf, (uint32_t)nr);
+        break;
+    case ERESTARTNOINTR:
+        arch_syscall_restart(tf, (uint32_t)nr);
+        break;
+    }
+}
+
 /* Push a frame for sig and point the user registers at its handler.
  * Returns false if the user stack cannot take it. */
 static bool setup_frame(struct trapframe *tf, int sig, const struct kernel_sigaction *act)
 {
+    syscall_restart(tf, act);           /* the frame saves the outcome */
+    current->rseq_resched = true;       /* a critical section is aborted */
+    rseq_return_to_user(tf);
     arch_fpu_save(current->fpu);        /* the interrupted code's FPU state */
     /* sigsuspend parked the mask to restore after the handler. */
     uint64_t old = current->has_saved_mask ? current->saved_mask : current->sig_blocked;
@@ -133,8 +181,10 @@ static void deliver_signals(struct trapframe *tf)
     struct proc *p = current;
     for (;;) {
         uint64_t ready = p->sig_pending & ~p->sig_blocked;
-        if (!ready)
+        if (!ready) {
+            syscall_restart(tf, NULL);  /* no handler ran */
             return;
+        }
         int sig = __builtin_ctzll(ready) + 1;
         p->sig_pending &= ~BIT(sig);
         struct kernel_sigaction *act = &p->sigact[sig];
@@ -153,22 +203,34 @@ static void deliver_signals(struct trapframe *tf)
 
 void proc_return_to_user(struct trapframe *tf, bool timer)
 {
+    if (timer && current->stime > 0) {  /* sched_tick counted it as kernel time */
+        current->stime--;
+        current->utime++;
+    }
     if (timer)
         sched_preempt_check();
+    rseq_return_to_user(tf);            /* before a frame saves eip */
     deliver_signals(tf);
     if (current->has_saved_mask) {      /* sigsuspend woke without a handler */
         set_blocked(current->saved_mask);
         current->has_saved_mask = false;
     }
+    current->syscall_nr = -1;
 }
 
-/* Both return the restored eax, which the system-call exit writes back. */
+/* Both return the restored eax, which the system-call exit writes back.
+ * That eax is no system call's result: a value that looks like a restart
+ * code must not restart anything (Linux sets orig_ax to -1 here too), and
+ * a later restart_syscall has nothing to continue (Linux resets
+ * restart_block.fn here). */
 long sys_sigreturn(void)
 {
     uint64_t mask;
     if (arch_sigframe_pop(current->tf, false, current->fpu, &mask) < 0)
         proc_exit(W_EXITCODE(0, SIGSEGV));
     set_blocked(mask);
+    current->syscall_nr = -1;
+    current->restart_deadline = 0;
     return (long)current->tf->eax;
 }
 
@@ -178,6 +240,8 @@ long sys_rt_sigreturn(void)
     if (arch_sigframe_pop(current->tf, true, current->fpu, &mask) < 0)
         proc_exit(W_EXITCODE(0, SIGSEGV));
     set_blocked(mask);
+    current->syscall_nr = -1;
+    current->restart_deadline = 0;
     return (long)current->tf->eax;
 }
 
@@ -264,11 +328,13 @@ long sys_rt_sigpending(uint64_t __user *set, uint32_t sigsetsize)
     return copyout(set, &pending, sigsetsize) < 0 ? -EFAULT : 0;
 }
 
+/* pause and sigsuspend end with -ERESTARTNOHAND, as on Linux: EINTR once a
+ * handler has run, a restart if the signal was handled otherwise. */
 long sys_pause(void)
 {
     while (sched_sleep(&current->sig_pending) == 0)
         ;
-    return -EINTR;
+    return -ERESTARTNOHAND;
 }
 
 long sys_rt_sigsuspend(const uint64_t __user *mask, uint32_t sigsetsize)
@@ -283,7 +349,7 @@ long sys_rt_sigsuspend(const uint64_t __user *mask, uint32_t sigsetsize)
     set_blocked(m);
     while (sched_sleep(&current->sig_pending) == 0)
         ;
-    return -EINTR;
+    return -ERESTARTNOHAND;
 }
 
 long sys_tgkill(pid_t tgid, pid_t tid, int sig)

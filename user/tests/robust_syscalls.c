@@ -9,7 +9,7 @@
  * child must return from every call or die by a signal, and the kernel
  * must survive. A deny list keeps out what would block forever or hit
  * other processes (exit, fork, execve, pause, sigsuspend, long sleeps,
- * kill, reboot, shmget). Then: the direction flag set by user code must
+ * kill, reboot, shmget and ipc). Then: the direction flag set by user code must
  * not leak into the kernel; a forged sigreturn frame cannot give user code
  * kernel segments or I/O privilege; a TLS segment based in the kernel
  * cannot read it; huge brk requests fail.
@@ -90,6 +90,7 @@ static int denied(long nr)
     case 37:    /* kill */
     case 72:    /* sigsuspend */
     case 88:    /* reboot */
+    case 117:   /* ipc: its SHMGET would leave segments behind */
     case 119:   /* sigreturn: jumps to garbage (tested separately) */
     case 120:   /* clone */
     case 162:   /* nanosleep */

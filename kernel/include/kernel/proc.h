@@ -39,6 +39,10 @@ struct proc {
     void *chan;                         /* sleeping on this channel */
     int64_t wake_ns;                    /* sleep deadline, monotonic ns (0: none) */
     int exit_status;                    /* wait status, Linux encoding */
+    int exit_signal;                    /* sent to the parent at exit: SIGCHLD,
+                                           clone's low byte, 0 for none */
+    bool vfork_wait;                    /* CLONE_VFORK child: the parent waits
+                                           until its exec or exit */
     unsigned slice;                     /* timer ticks left in this time slice */
 
     /* credentials */
@@ -65,6 +69,29 @@ struct proc {
     uint32_t tls_base, tls_limit;       /* set_thread_area descriptor */
     int tls_flags;                      /* 0: none; bit 0 present, bit 1 limit in pages */
     vaddr_t clear_child_tid;            /* set_tid_address */
+    vaddr_t robust_list;                /* set_robust_list: head, stored only */
+    uint32_t robust_len;
+
+    /* rseq (rseq.c): the registered area; resched notes that the process
+     * was switched out or got a signal since it last ran in user mode. */
+    vaddr_t rseq;
+    uint32_t rseq_len, rseq_sig;
+    bool rseq_resched;
+
+    /* system-call restart (signal.c): the number of the call in progress,
+     * the trapframe's eax before the result overwrote it (Linux's
+     * orig_eax); -1 outside a system call. */
+    int32_t syscall_nr;
+    int64_t restart_deadline;           /* restart_syscall: a sleep's deadline (0: none) */
+    uint32_t restart_rem;               /* ... its rem pointer and width (sys.c) */
+    int restart_rem_kind;
+
+    /* accounting and timers */
+    uint32_t utime, stime;              /* timer ticks spent in user/kernel mode */
+    uint32_t cutime, cstime;            /* ... by waited-for children */
+    int nice;                           /* -20..19 */
+    int64_t itimer_real_ns;             /* ITIMER_REAL deadline (0: off), monotonic */
+    int64_t itimer_real_interval;       /* its reload value, ns */
 };
 
 extern struct proc *current;
@@ -82,6 +109,17 @@ struct proc *proc_find(pid_t pid);
 int proc_count(void);
 /* Visit every live process (vmmap, kill -1). */
 struct proc *proc_table(int i);
+
+/* A new process like current (fork, vfork, clone): flags are clone's
+ * (only the fork-like ones; the caller checked them), newsp the child's
+ * stack pointer (0: the parent's). Returns the child, or NULL with *err. */
+struct proc *proc_fork(uint32_t flags, uint32_t newsp, int *err);
+/* exec's point of no return: what a new image does not inherit. */
+void proc_exec_reset(struct proc *p);
+/* rseq.c: forget the registration; fix up a critical section on the way
+ * back to user mode after a preemption or a signal. */
+void rseq_fork(struct proc *child, const struct proc *parent);
+void rseq_return_to_user(struct trapframe *tf);
 
 /* Resource limits (rlimit.c). The soft limit of res for p. */
 uint32_t proc_rlimit(const struct proc *p, int res);

@@ -28,6 +28,31 @@ long sys_getpgrp(void);
 long sys_setsid(void);
 long sys_getsid(pid_t pid);
 
+long sys_vfork(void);
+long sys_clone(uint32_t flags, uint32_t newsp, uint32_t parent_tid, uint32_t tls,
+               uint32_t child_tid);
+long sys_clone3(void __user *args, uint32_t size);
+long sys_waitid(int idtype, pid_t id, void __user *infop, int options, void __user *rusage);
+
+/* kernel/proc/rseq.c */
+long sys_rseq(uint32_t rseq, uint32_t len, int flags, uint32_t sig);
+
+/* kernel/proc/procctl.c: robust futex list, prctl, affinity, priorities */
+long sys_set_robust_list(uint32_t head, uint32_t len);
+long sys_get_robust_list(pid_t pid, uint32_t __user *head_ptr, uint32_t __user *len_ptr);
+long sys_prctl(int option, uint32_t arg2, uint32_t arg3, uint32_t arg4, uint32_t arg5);
+long sys_sched_getaffinity(pid_t pid, uint32_t len, void __user *mask);
+long sys_sched_setaffinity(pid_t pid, uint32_t len, const void __user *mask);
+long sys_sched_getscheduler(pid_t pid);
+long sys_sched_getparam(pid_t pid, void __user *param);
+long sys_sched_get_priority_max(int policy);
+long sys_sched_get_priority_min(int policy);
+long sys_getpriority(int which, int who);
+long sys_setpriority(int which, int who, int niceval);
+
+/* kernel/dev/mem.c */
+long sys_getrandom(void __user *buf, uint32_t count, uint32_t flags);
+
 /* kernel/proc/exec.c */
 long sys_execve(const char __user *path, const uint32_t __user *argv,
                 const uint32_t __user *envp);
@@ -107,6 +132,20 @@ long sys_sched_yield(void);
 long sys_uname(void __user *buf);
 long sys_sysinfo(void __user *info);
 long sys_set_thread_area(void __user *u_info);
+/* A TLS descriptor as set_thread_area and clone's CLONE_SETTLS read it. */
+struct tls_desc {
+    uint32_t base, limit;
+    int flags;                          /* bit 0 present, bit 1 limit in pages */
+};
+/* Read the struct user_desc at u_info; entry -1 means "pick one" (and is
+ * written back) only when can_allocate, as Linux's do_set_thread_area.
+ * 0, -EFAULT or -EINVAL. */
+int tls_desc_read(void __user *u_info, bool can_allocate, struct tls_desc *out);
+long sys_restart_syscall(void);
+long sys_getitimer(int which, void __user *value);
+long sys_setitimer(int which, const void __user *value, void __user *ovalue);
+long sys_alarm(uint32_t seconds);
+long sys_times(void __user *buf);
 long sys_set_tid_address(uint32_t tidptr);
 long sys_gettid(void);
 long sys_reboot(uint32_t magic1, uint32_t magic2, uint32_t cmd, void __user *arg);
@@ -120,5 +159,7 @@ long sys_shmget(int32_t key, uint32_t size, int shmflg);
 long sys_shmat(int shmid, uint32_t shmaddr, int shmflg);
 long sys_shmdt(uint32_t shmaddr);
 long sys_shmctl(int shmid, int cmd, void __user *buf);
+long sys_ipc(uint32_t call, int first, uint32_t second, uint32_t third,
+             uint32_t ptr, int32_t fifth);
 
 #endif

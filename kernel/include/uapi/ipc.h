@@ -25,6 +25,39 @@
 #define IPC_OLD 0
 #define IPC_64  0x0100
 
+#ifdef AGORA_KERNEL
+/* The ipc(117) multiplexer's call numbers (low 16 bits of its first
+ * argument; the high 16 bits are a version). agora has shm only. Kernel
+ * only: glibc does not give them to programs either. */
+#define SEMOP       1
+#define SEMGET      2
+#define SEMCTL      3
+#define SEMTIMEDOP  4
+#define MSGSND     11
+#define MSGRCV     12
+#define MSGGET     13
+#define MSGCTL     14
+#define SHMAT      21
+#define SHMDT      22
+#define SHMGET     23
+#define SHMCTL     24
+#endif
+
+/* The old (IPC_OLD) struct ipc_perm of i386, 16 bytes: 16-bit ids and
+ * mode (__kernel_uid_t is unsigned short on i386). Only shmctl through
+ * ipc(117) without IPC_64 uses it. */
+struct ipc_perm_old {
+	int32_t key;            /*  0 */
+	uint16_t uid;           /*  4 */
+	uint16_t gid;           /*  6 */
+	uint16_t cuid;          /*  8 */
+	uint16_t cgid;          /* 10 */
+	uint16_t mode;          /* 12 */
+	uint16_t seq;           /* 14 */
+};
+
+__extension__ _Static_assert(sizeof(struct ipc_perm_old) == 16, "ipc_perm_old");
+
 struct ipc64_perm {
 	int32_t key;            /*  0 */
 	uint32_t uid;           /*  4 */

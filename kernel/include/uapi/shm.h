@@ -81,6 +81,35 @@ struct shminfo64 {
 	uint32_t __unused4;
 };
 
+/* The old (IPC_OLD) layouts, for shmctl through ipc(117) without IPC_64:
+ * Linux's "obsolete" struct shmid_ds (48 bytes: 32-bit times, 16-bit
+ * pids, 16-bit nattch) and struct shminfo (5 ints). */
+struct shmid_ds_old {
+	struct ipc_perm_old shm_perm;   /*  0 */
+	int32_t shm_segsz;              /* 16 */
+	int32_t shm_atime;              /* 20 */
+	int32_t shm_dtime;              /* 24 */
+	int32_t shm_ctime;              /* 28 */
+	uint16_t shm_cpid;              /* 32: __kernel_ipc_pid_t */
+	uint16_t shm_lpid;              /* 34 */
+	uint16_t shm_nattch;            /* 36 */
+	uint16_t shm_unused;            /* 38 */
+	uint32_t shm_unused2;           /* 40: pointers in Linux's header */
+	uint32_t shm_unused3;           /* 44 */
+};
+
+struct shminfo_old {
+	int32_t shmmax;                 /* clamped to INT_MAX */
+	int32_t shmmin;
+	int32_t shmmni;
+	int32_t shmseg;
+	int32_t shmall;
+};
+
+__extension__ _Static_assert(sizeof(struct shmid_ds_old) == 48, "shmid_ds_old");
+__extension__ _Static_assert(__builtin_offsetof(struct shmid_ds_old, shm_cpid) == 32, "cpid");
+__extension__ _Static_assert(sizeof(struct shminfo_old) == 20, "shminfo_old");
+
 #ifdef AGORA_KERNEL
 /* SHM_INFO buffer */
 struct shm_info {

@@ -13,6 +13,15 @@
 #define WEXITED    0x00000004
 #define WCONTINUED 0x00000008
 #define WNOWAIT    0x01000000
+#define __WNOTHREAD 0x20000000
+#define __WALL      0x40000000  /* wait for every child, whatever its exit signal */
+#define __WCLONE    0x80000000  /* only children whose exit signal is not SIGCHLD */
+
+/* waitid's idtype */
+#define P_ALL   0
+#define P_PID   1
+#define P_PGID  2
+#define P_PIDFD 3
 
 #define W_EXITCODE(ret, sig) (((ret) << 8) | (sig))
 #define W_STOPCODE(sig)      (((sig) << 8) | 0x7f)

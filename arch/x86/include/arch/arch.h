@@ -95,5 +95,17 @@ int arch_sigframe_push(struct trapframe *tf, const struct kernel_sigaction *act,
  * and the FPU (through the area fpu) from the frame below tf's esp, and
  * return the blocked mask it saved in *mask. 0, or -EFAULT if unreadable. */
 int arch_sigframe_pop(struct trapframe *tf, bool rt, void *fpu, uint64_t *mask);
+/* System-call restart (signal.c): the result in tf, and making the user
+ * registers re-enter the call nr (eip back over int $0x80, eax = nr). */
+long arch_syscall_result(const struct trapframe *tf);
+void arch_syscall_set_result(struct trapframe *tf, long ret);
+void arch_syscall_restart(struct trapframe *tf, uint32_t nr);
+/* The user instruction pointer of tf, and setting it (rseq's abort). */
+uint32_t arch_user_ip(const struct trapframe *tf);
+void arch_set_user_ip(struct trapframe *tf, uint32_t ip);
+
+/* Hardware randomness (random.c): RDRAND's next word into *out; false if
+ * the CPU has no RDRAND or it gave up. */
+bool arch_hw_random(uint32_t *out);
 
 #endif

@@ -39,16 +39,17 @@
 #include "ramfs.h"
 
 #define USER_HZ 100                     /* clock ticks of /proc's times (Linux i386) */
+_Static_assert(HZ == USER_HZ, "the times are timer ticks");
 #define NSEC_PER_USER_HZ (NSEC_PER_SEC / USER_HZ)
 #define KB_PER_PAGE (PAGE_SIZE / 1024)
 
 /* Fields other helpers add to struct proc, read through these until they
  * are in. */
-#define PROC_UTIME(p) 0u
-#define PROC_STIME(p) 0u
-#define PROC_CUTIME(p) 0u
-#define PROC_CSTIME(p) 0u
-#define PROC_NICE(p) 0
+#define PROC_UTIME(p) ((p)->utime)  /* timer ticks: HZ is USER_HZ */
+#define PROC_STIME(p) ((p)->stime)
+#define PROC_CUTIME(p) ((p)->cutime)
+#define PROC_CSTIME(p) ((p)->cstime)
+#define PROC_NICE(p) ((p)->nice)
 #define PROC_UMASK(p) 0022u
 #define PROC_CWD(p) NULL
 

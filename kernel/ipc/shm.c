@@ -442,14 +442,15 @@ static long shmctl_info(int cmd, void __user *buf, int version)
         /* Linux clamps shmmax to the old struct's int. */
         struct shminfo_old info = {
             .shmmax = shmmax > 0x7FFFFFFF ? 0x7FFFFFFF : (int32_t)shmmax,
-            .shmmin = SHMMIN, .shmmni = SHMMNI, .shmseg = SHMSEG, .shmall = (int32_t)shmall,
+            .shmmin = SHMMIN, .shmmni = (int32_t)shmmni, .shmseg = (int32_t)shmmni,
+            .shmall = (int32_t)shmall,
         };
         if (copyout(buf, &info, sizeof(info)) < 0)
             return -EFAULT;
     } else if (cmd == IPC_INFO) {
         struct shminfo64 info = {
-            .shmmax = shmmax, .shmmin = SHMMIN, .shmmni = SHMMNI,
-            .shmseg = SHMSEG, .shmall = shmall,
+            .shmmax = shmmax, .shmmin = SHMMIN, .shmmni = shmmni,
+            .shmseg = shmmni, .shmall = shmall,   /* Linux: shmseg = shmmni */
         };
         if (copyout(buf, &info, sizeof(info)) < 0)
             return -EFAULT;

@@ -145,6 +145,10 @@ static void test_sysctls(void)
     snprintf(buf, sizeof(buf), "%d", si.used_ids);
     T_EQ(sysctl_write("shmmni", buf), 0, "root writes shmmni = ids in use");
     T_ERRNO(shmget(IPC_PRIVATE, 4096, 0600), ENOSPC, "no id left: ENOSPC");
+    struct shminfo info2;
+    shmctl(0, IPC_INFO, (struct shmid_ds *)&info2);
+    T_EQ(info2.shmmni, si.used_ids, "IPC_INFO reports the new shmmni");
+    T_EQ(info2.shmseg, si.used_ids, "and shmseg, which Linux sets to shmmni too");
     T_ERRNO(sysctl_write("shmmni", "32769"), -EINVAL, "shmmni past IPCMNI (32768): EINVAL");
     snprintf(buf, sizeof(buf), "%lld", shmmni);
     T_EQ(sysctl_write("shmmni", buf), 0, "shmmni restored");

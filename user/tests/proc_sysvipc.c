@@ -105,6 +105,33 @@ static long long sysctl_read(const char *name)
     return strtoll(buf, NULL, 10);
 }
 
+/* shmget(IPC_PRIVATE, size) must fail with e; a segment made by mistake
+ * is removed at once, so a failure leaves nothing behind. */
+static void shmget_fails(unsigned long size, int e, const char *what)
+{
+    errno = 0;
+    int id = shmget(IPC_PRIVATE, size, 0600);
+    int got = errno;
+    char detail[96];
+    snprintf(detail, sizeof(detail), "got %d errno %d, want -1 errno %d", id, got, e);
+    t_check(id == -1 && got == e, what, detail);
+    if (id >= 0)
+        shmctl(id, IPC_RMID, NULL);
+}
+
+/* Remove every segment this process made (after a failed check). */
+static void remove_mine(void)
+{
+    struct shm_info si;
+    int max = shmctl(0, SHM_INFO, (struct shmid_ds *)&si);
+    for (int i = 0; i <= max; i++) {
+        struct shmid_ds ds;
+        int id = shmctl(i, SHM_STAT, &ds);
+        if (id >= 0 && ds.shm_cpid == getpid())
+            shmctl(id, IPC_RMID, NULL);
+    }
+}
+
 static void test_sysctls(void)
 {
     struct shminfo info;
@@ -122,7 +149,7 @@ static void test_sysctls(void)
     /* shmmax */
     T_EQ(sysctl_write("shmmax", "8192\n"), 0, "root writes shmmax 8192");
     T_EQ(sysctl_read("shmmax"), 8192, "shmmax reads 8192");
-    T_ERRNO(shmget(IPC_PRIVATE, 8193, 0600), EINVAL, "shmget of 8193 bytes: EINVAL");
+    shmget_fails(8193, EINVAL, "shmget of 8193 bytes: EINVAL");
     int id = shmget(IPC_PRIVATE, 8192, 0600);
     T_OK(id >= 0, "shmget of 8192 bytes works");
     shmctl(id, IPC_RMID, NULL);
@@ -134,7 +161,7 @@ static void test_sysctls(void)
     shmctl(0, SHM_INFO, (struct shmid_ds *)&si);
     snprintf(buf, sizeof(buf), "%lu", si.shm_tot + 2);
     T_EQ(sysctl_write("shmall", buf), 0, "root writes shmall = pages in use + 2");
-    T_ERRNO(shmget(IPC_PRIVATE, 3 * 4096, 0600), ENOSPC, "a 3-page segment: ENOSPC");
+    shmget_fails(3 * 4096, ENOSPC, "a 3-page segment: ENOSPC");
     id = shmget(IPC_PRIVATE, 2 * 4096, 0600);
     T_OK(id >= 0, "a 2-page one fits");
     shmctl(id, IPC_RMID, NULL);
@@ -144,7 +171,7 @@ static void test_sysctls(void)
     /* shmmni: ids in use */
     snprintf(buf, sizeof(buf), "%d", si.used_ids);
     T_EQ(sysctl_write("shmmni", buf), 0, "root writes shmmni = ids in use");
-    T_ERRNO(shmget(IPC_PRIVATE, 4096, 0600), ENOSPC, "no id left: ENOSPC");
+    shmget_fails(4096, ENOSPC, "no id left: ENOSPC");
     struct shminfo info2;
     shmctl(0, IPC_INFO, (struct shmid_ds *)&info2);
     T_EQ(info2.shmmni, si.used_ids, "IPC_INFO reports the new shmmni");
@@ -167,9 +194,7 @@ static void test_sysctls(void)
     T_EQ(sysctl_write("shm_next_id", buf), 0, "shm_next_id = the id in use");
     int id3 = shmget(IPC_PRIVATE, 4096, 0600);
     T_OK(id3 > want_id && id3 / 32768 == 7, "a taken slot: the next free one above, same sequence");
-    shmctl(id, IPC_RMID, NULL);
-    shmctl(id2, IPC_RMID, NULL);
-    shmctl(id3, IPC_RMID, NULL);
+    remove_mine();
 
     /* junk, as proc_doulongvec_minmax / proc_dointvec_minmax see it */
     static const struct { const char *file, *text; int err; } bad[] = {
@@ -228,6 +253,7 @@ static void test_sysctls(void)
     T_OK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
          "uid 1000: reads shmmax, writing shmmax or shm_next_id gives EACCES");
     T_EQ(sysctl_read("shmmax"), shmmax, "shmmax unchanged");
+    remove_mine();
 }
 
 int main(void)

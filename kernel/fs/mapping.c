@@ -111,8 +111,40 @@ int fs_data_own(struct ramfs_inode *ip)
     return 0;
 }
 
+/* The file changes: exec's copy is stale. */
+static void flat_drop(struct ramfs_inode *ip)
+{
+    kfree(ip->flat);
+    ip->flat = NULL;
+}
+
+const uint8_t *fs_data_flat(struct ramfs_inode *ip)
+{
+    if (!ip->pages)
+        return ip->data;
+    if (ip->flat)
+        return ip->flat;
+    uint8_t *k = kmalloc(ip->size ? ip->size : 1);
+    if (!k)
+        return NULL;
+    for (uint32_t off = 0; off < ip->size; off += PAGE_SIZE) {
+        uint32_t len = MIN(ip->size - off, (uint32_t)PAGE_SIZE);
+        paddr_t pa = ip->pages[off >> PAGE_SHIFT];
+        if (pa) {
+            char *p = kmap(pa);
+            memcpy(k + off, p, len);
+            kunmap(p);
+        } else {
+            memset(k + off, 0, len);
+        }
+    }
+    ip->flat = k;
+    return k;
+}
+
 void fs_data_free(struct ramfs_inode *ip)
 {
+    flat_drop(ip);
     if (!ip->pages)
         return;
     for (uint32_t i = 0; i < ip->npages_cap; i++)
@@ -179,6 +211,7 @@ long fs_data_write(struct ramfs_inode *ip, uint64_t off, const char __user *buf,
     int err = fs_data_own(ip);
     if (err < 0)
         return err;
+    flat_drop(ip);
     if ((err = pages_reserve(ip, npages_of(off + n))) < 0)
         return err;
     char *bounce = kmalloc(PAGE_SIZE);
@@ -220,6 +253,7 @@ int fs_data_truncate(struct ramfs_inode *ip, uint64_t size)
     int err = fs_data_own(ip);
     if (err < 0)
         return err;
+    flat_drop(ip);
     uint32_t n = npages_of(size);
     if ((err = pages_reserve(ip, n)) < 0)
         return err;

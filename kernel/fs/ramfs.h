@@ -62,6 +62,7 @@ struct ramfs_inode {
     paddr_t *pages;                     /* regular files with data of their own:
                                            npages_cap entries, 0 = a hole (reads zero) */
     uint32_t npages_cap;
+    uint8_t *flat;                      /* exec's contiguous copy of those pages, or NULL */
     const struct file_ops *fops;        /* opens use these; NULL: ramfs's own */
     void *priv;                         /* the owner's (procfs) */
     ramfs_target_fn target;             /* computed symlinks (procfs), else NULL */
@@ -219,6 +220,10 @@ long fs_data_write(struct ramfs_inode *ip, uint64_t off, const char __user *buf,
 /* Set the size: frames past it are freed, the last page's tail zeroed.
  * 0, -ENOSPC, -ENOMEM, -EFBIG. */
 int fs_data_truncate(struct ramfs_inode *ip, uint64_t size);
+/* The file's bytes in one run of kernel memory, for exec: the archive's,
+ * or a copy of its own pages kept until the next change. NULL if out of
+ * memory. */
+const uint8_t *fs_data_flat(struct ramfs_inode *ip);
 /* Free the pages (the inode is going). */
 void fs_data_free(struct ramfs_inode *ip);
 /* Pages a file's data holds, for st_blocks. */

@@ -133,6 +133,7 @@ void proc_start_init(const char *const argv[])
     p->vm = vm_space_create();
     if (!p->vm || fs_init_console_fds(p) < 0)
         panic("init: out of memory");
+    fs_proc_init(p);
     current = p;                        /* exec works on current */
     err = proc_exec_kernel(argv[0], argv);
     if (err < 0)
@@ -164,6 +165,7 @@ struct proc *proc_fork(uint32_t flags, uint32_t newsp, int *err)
         proc_free(child);
         return NULL;
     }
+    fs_fork_cwd(child, current);
     *child->tf = *current->tf;
     arch_fpu_save(current->fpu);        /* the live state, for the child */
     memcpy(child->fpu, current->fpu, sizeof(child->fpu));
@@ -171,8 +173,11 @@ struct proc *proc_fork(uint32_t flags, uint32_t newsp, int *err)
     if (newsp)
         child->tf->esp = newsp;
     memcpy(child->name, current->name, sizeof(child->name));
+    /* A sibling (CLONE_PARENT) tells the parent of its end with the
+     * caller's own exit signal, not the one asked for (Linux's
+     * copy_process): no process can pick the signal its parent gets. */
     child->parent = (flags & CLONE_PARENT) ? current->parent : current;
-    child->exit_signal = (int)(flags & CSIGNAL);
+    child->exit_signal = (flags & CLONE_PARENT) ? current->exit_signal : (int)(flags & CSIGNAL);
     child->pgid = current->pgid;
     child->sid = current->sid;
     child->ruid = current->ruid; child->euid = current->euid; child->suid = current->suid;
@@ -325,6 +330,7 @@ void proc_exit(int status)
     if (p == initproc)
         panic("init exited with status 0x%x", status);
     fs_close_all(p);
+    fs_exit_cwd(p);
     vm_space_destroy(p->vm);            /* detaches every shm attachment */
     p->vm = NULL;
     vfork_release(p);

@@ -43,15 +43,6 @@ _Static_assert(HZ == USER_HZ, "the times are timer ticks");
 #define NSEC_PER_USER_HZ (NSEC_PER_SEC / USER_HZ)
 #define KB_PER_PAGE (PAGE_SIZE / 1024)
 
-/* Fields other helpers add to struct proc, read through these until they
- * are in. */
-#define PROC_UTIME(p) ((p)->utime)  /* timer ticks: HZ is USER_HZ */
-#define PROC_STIME(p) ((p)->stime)
-#define PROC_CUTIME(p) ((p)->cutime)
-#define PROC_CSTIME(p) ((p)->cstime)
-#define PROC_NICE(p) ((p)->nice)
-#define PROC_UMASK(p) 0022u
-#define PROC_CWD(p) NULL
 
 /* ---- text buffers ---------------------------------------------------------- */
 
@@ -139,7 +130,7 @@ void procfs_image_put(struct procfs_image *img)
  * that cannot be made. */
 static bool exe_path(const char *path, char *buf)
 {
-    struct ramfs_inode *start = PROC_CWD(current), *dir, *ip;
+    struct ramfs_inode *start = current->cwd, *dir, *ip;
     const char *name;
     size_t len;
     bool trailing;
@@ -326,9 +317,9 @@ static void show_stat(struct pbuf *b, const struct proc *p)
               0, -1,                    /* tty_nr, tpgid: no controlling terminal known */
               0u,                       /* flags (PF_*) */
               0ul, 0ul, 0ul, 0ul);      /* minor and major faults (not counted) */
-    pb_printf(b, " %lu %lu %ld %ld", (unsigned long)PROC_UTIME(p), (unsigned long)PROC_STIME(p),
-              (long)PROC_CUTIME(p), (long)PROC_CSTIME(p));
-    pb_printf(b, " %d %d %d %d %llu %lu %lu %lu", 20 + PROC_NICE(p), PROC_NICE(p),
+    pb_printf(b, " %lu %lu %ld %ld", (unsigned long)p->utime, (unsigned long)p->stime,
+              (long)p->cutime, (long)p->cstime);
+    pb_printf(b, " %d %d %d %d %llu %lu %lu %lu", 20 + p->nice, p->nice,
               1,                        /* threads */
               0,                        /* itrealvalue: always 0 since Linux 2.6.17 */
               (unsigned long long)start, (unsigned long)v.size * PAGE_SIZE,
@@ -368,7 +359,7 @@ static void show_status(struct pbuf *b, const struct proc *p)
         else
             pb_putc(c, b);
     }
-    pb_printf(b, "\nUmask:\t%04o\n", PROC_UMASK(p));
+    pb_printf(b, "\nUmask:\t%04o\n", p->umask);
     pb_printf(b, "State:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n",
               state_name(p), p->pid, p->pid, ppid_of(p));
     pb_printf(b, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n", p->ruid, p->euid, p->suid,
@@ -509,8 +500,8 @@ static void show_stat_global(struct pbuf *b)
         const struct proc *p = proc_table(i);
         if (p->state == P_UNUSED)
             continue;
-        user += PROC_UTIME(p) + PROC_CUTIME(p);
-        sys += PROC_STIME(p) + PROC_CSTIME(p);
+        user += p->utime + p->cutime;
+        sys += p->stime + p->cstime;
         running += p->state == P_RUNNABLE || p->state == P_RUNNING;
     }
     uint64_t all = (uint64_t)time_monotonic_ns() / NSEC_PER_USER_HZ;

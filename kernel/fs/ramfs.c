@@ -112,10 +112,7 @@ static int dir_add(struct ramfs_inode *dir, const char *name, size_t len, struct
 }
 
 /* Drop entry i of dir (order kept: getdents offsets of later entries move
- * down by one, as a readdir racing an unlink may see on Linux too). The
- * entry array shrinks as it empties (freed at 0, halved at a quarter
- * full), so that files created and removed in /tmp leave the kernel heap
- * as it was. */
+ * down by one, as a readdir racing an unlink may see on Linux too). */
 static void dir_del(struct ramfs_inode *dir, uint32_t i)
 {
     kfree(dir->children[i].name);
@@ -123,17 +120,11 @@ static void dir_del(struct ramfs_inode *dir, uint32_t i)
             (dir->nchildren - i - 1) * sizeof(dir->children[0]));
     dir->nchildren--;
     if (dir->nchildren == 0) {
+        /* An emptied directory keeps no array: what a test (or a user)
+         * made and removed leaves the heap as it was. */
         kfree(dir->children);
         dir->children = NULL;
         dir->cap = 0;
-    } else if (dir->cap > 8 && dir->nchildren <= dir->cap / 4) {
-        struct ramfs_dirent *c = kmalloc(dir->cap / 2 * sizeof(*c));
-        if (c) {                        /* else the big array stays: no harm */
-            memcpy(c, dir->children, dir->nchildren * sizeof(*c));
-            kfree(dir->children);
-            dir->children = c;
-            dir->cap /= 2;
-        }
     }
 }
 

@@ -21,6 +21,7 @@
 #include <kernel/kheap.h>
 #include <kernel/uaccess.h>
 #include <kernel/console.h>
+#include <kernel/procfs.h>
 #include <arch/arch.h>
 #include <arch/mmu.h>
 #include <uapi/errno.h>
@@ -408,10 +409,12 @@ static int exec_depth(const char *path, const char *name, struct exec_args *a, i
     const struct elf_ehdr *eh;
     struct vm_space *vs = NULL;
     vaddr_t *cut = NULL;
+    struct procfs_image *img = NULL;
     if ((err = elf_check(data, size, &eh)) < 0)
         goto fail;
     err = -ENOMEM;
-    if (!(vs = vm_space_create()) || !(cut = kmalloc(6 * eh->phnum * sizeof(*cut))))
+    if (!(vs = vm_space_create()) || !(cut = kmalloc(6 * eh->phnum * sizeof(*cut))) ||
+        !(img = procfs_image_new(path, a->buf, a->argc)))
         goto fail;
     const struct elf_phdr *ph = (const struct elf_phdr *)(data + eh->phoff);
     vaddr_t top = 0;
@@ -455,9 +458,11 @@ static int exec_depth(const char *path, const char *name, struct exec_args *a, i
     arch_set_tls(0, 0, 0);
     const char *base = strrchr(name, '/');
     strncpy(current->name, base ? base + 1 : name, sizeof(current->name) - 1);
+    procfs_exec(current, img, esp);
     arch_init_user_frame(current->tf, eh->entry, esp);
     return 0;
 fail:
+    procfs_image_put(img);
     kfree(cut);
     if (vs)
         vm_space_destroy(vs);

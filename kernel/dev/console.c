@@ -14,6 +14,7 @@
 #include <kernel/fbcon.h>
 #include <kernel/sched.h>
 #include <kernel/proc.h>
+#include <kernel/file.h>
 #include <arch/arch.h>
 #include <arch/vga.h>
 #include <arch/memlayout.h>
@@ -80,6 +81,7 @@ static void finish_line(char end)
     }
     edit_len = 0;
     sched_wakeup(&ready_tail);
+    file_poll_wakeup();
 }
 
 static pid_t foreground;
@@ -117,6 +119,11 @@ void console_input(char c)
         return;
     }
     finish_line('\n');
+}
+
+bool console_readable(void)
+{
+    return ready_head != ready_tail;
 }
 
 ssize_t console_read(char *buf, size_t n)

@@ -1,17 +1,12 @@
 /*
  * file.c: open files, file descriptors and the file system calls.
  *
- * A struct file is an open file description: the inode, the open flags and
- * the offset, shared (refs) by every descriptor that dup or fork made from
- * the same open. A process's descriptor table is current->files[NOFILE].
- * Inodes come from the ramfs tree (kernel/fs/ramfs.h); /dev/console and
- * /dev/tty are character-device inodes whose reads and writes go to the
- * console. The filesystem is read-only, so only console files are ever open
- * for writing.
- *
- * The close-on-exec flag belongs to the descriptor, as POSIX says: one bit
- * per descriptor in p->fd_cloexec. A new descriptor (open without
- * O_CLOEXEC, dup, dup2, F_DUPFD) starts without it; fork copies the bits.
+ * Inodes come from the ramfs tree (kernel/fs/ramfs.h). open(2) makes a
+ * struct file (kernel/include/kernel/file.h) whose operations are those
+ * of its inode: ramfs files and directories here, devices their own (the
+ * console's are in kernel/dev/console_file.c). The system calls on
+ * descriptors alone (close, dup, fcntl, ioctl) are in fd.c. The filesystem
+ * is read-only, so only devices are ever open for writing.
  *
  * There is one working directory, "/": chdir accepts any directory and
  * changes nothing, getcwd always says "/", relative paths start at "/".
@@ -20,6 +15,7 @@
  * Handlers never touch user memory except through copyin/copyout/copyinstr.
  */
 #include <kernel/fs.h>
+#include <kernel/file.h>
 #include <kernel/vm.h>
 #include <kernel/fs_syscalls.h>
 #include <kernel/proc.h>
@@ -34,12 +30,7 @@
 #include <string.h>
 #include "ramfs.h"
 
-struct file {
-    int refs;                           /* descriptors (in any process) naming this */
-    uint32_t flags;                     /* access mode and status flags, as F_GETFL says */
-    int64_t off;                        /* bytes; for a directory, the next entry's index */
-    struct ramfs_inode *ip;
-};
+static const struct file_ops *inode_fops(const struct ramfs_inode *ip);
 
 /* struct iovec as an i386 program lays it out. */
 struct linux_iovec {
@@ -47,14 +38,10 @@ struct linux_iovec {
     uint32_t len;
 };
 
-_Static_assert(NOFILE <= 64, "fd_cloexec has one bit per descriptor");
-
 #define MAX_RW_COUNT 0x7ffff000u        /* Linux: INT_MAX rounded down to a page */
 #define MAX_FILE_OFFSET ((int64_t)0xffffffff << PAGE_SHIFT)   /* i386 MAX_LFS_FILESIZE */
 #define UIO_MAXIOV 1024
-#define BOUNCE 512                      /* bytes of console I/O per copy */
 #define DIRENT_BUF 4096                 /* getdents64 builds at most this much per call */
-#define SETFL_MASK (O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
 
 #define SEEK_DATA 3
 #define SEEK_HOLE 4
@@ -65,154 +52,7 @@ _Static_assert(NOFILE <= 64, "fd_cloexec has one bit per descriptor");
 #define MAY_WRITE 2
 #define MAY_READ 4
 
-/* Terminal ioctls (Linux i386). */
-#define TCGETS 0x5401
-#define TIOCGWINSZ 0x5413
-#define TIOCGPGRP 0x540F
-#define TIOCSPGRP 0x5410
-#define TIOCSTI 0x5412
-#define ICANON 0000002
-#define ECHO 0000010
-
-struct linux_termios {
-    uint32_t c_iflag, c_oflag, c_cflag, c_lflag;
-    uint8_t c_line;
-    uint8_t c_cc[19];
-};
-
-struct linux_winsize {
-    uint16_t ws_row, ws_col, ws_xpixel, ws_ypixel;
-};
-
-_Static_assert(sizeof(struct linux_termios) == 36, "termios");
 _Static_assert(sizeof(struct linux_iovec) == 8, "iovec");
-
-/* ---- open file descriptions ----------------------------------------------- */
-
-static bool is_console(const struct file *f)
-{
-    return ramfs_is_chr(f->ip);
-}
-
-/* Linux's OPEN_FMODE: access mode 0 reads, 1 writes, 2 does both, 3 neither. */
-static bool can_read(const struct file *f)
-{
-    return ((f->flags + 1) & O_ACCMODE) & 1;
-}
-
-static bool can_write(const struct file *f)
-{
-    return ((f->flags + 1) & O_ACCMODE) & 2;
-}
-
-static struct file *file_new(struct ramfs_inode *ip, uint32_t flags)
-{
-    struct file *f = kzalloc(sizeof(*f));
-    if (!f)
-        return NULL;
-    f->refs = 1;
-    f->flags = flags;
-    f->ip = ip;
-    return f;
-}
-
-static void file_put(struct file *f)
-{
-    assert(f->refs > 0);
-    if (--f->refs == 0)
-        kfree(f);
-}
-
-/* The file behind descriptor fd of the current process, or NULL. */
-static struct file *fd_file(int fd)
-{
-    if (fd < 0 || fd >= NOFILE)
-        return NULL;
-    return current->files[fd];
-}
-
-/* How many descriptors p may hand out: its RLIMIT_NOFILE, at most the
- * table. Descriptors already open above a lowered limit stay usable. */
-static int fd_limit(const struct proc *p)
-{
-    uint32_t lim = proc_rlimit(p, RLIMIT_NOFILE);
-    return lim < NOFILE ? (int)lim : NOFILE;
-}
-
-/* The lowest free descriptor >= from, or -EMFILE. */
-static int fd_alloc(const struct proc *p, int from)
-{
-    for (int fd = from; fd < fd_limit(p); fd++)
-        if (!p->files[fd])
-            return fd;
-    return -EMFILE;
-}
-
-/* Make fd (free) name f, taking a new reference. */
-static void set_cloexec(struct proc *p, int fd, bool on)
-{
-    if (on)
-        p->fd_cloexec |= 1ull << fd;
-    else
-        p->fd_cloexec &= ~(1ull << fd);
-}
-
-/* Put f in slot fd (free), with close-on-exec as asked. */
-static void fd_install(struct proc *p, int fd, struct file *f)
-{
-    assert(!p->files[fd]);
-    f->refs++;
-    p->files[fd] = f;
-    set_cloexec(p, fd, false);
-}
-
-static void fd_close(struct proc *p, int fd)
-{
-    struct file *f = p->files[fd];
-    p->files[fd] = NULL;
-    set_cloexec(p, fd, false);
-    if (f)
-        file_put(f);
-}
-
-int fs_init_console_fds(struct proc *p)
-{
-    struct ramfs_inode *ip = ramfs_console();
-    struct file *f = ip ? file_new(ip, O_RDWR) : NULL;
-    if (!f)
-        return -ENOMEM;
-    for (int fd = 0; fd < 3; fd++) {
-        fd_close(p, fd);
-        fd_install(p, fd, f);
-    }
-    file_put(f);                        /* the descriptors hold it now */
-    return 0;
-}
-
-int fs_fork_fds(struct proc *child, struct proc *parent)
-{
-    for (int fd = 0; fd < NOFILE; fd++) {
-        assert(!child->files[fd]);      /* a new process has none */
-        if (parent->files[fd])
-            fd_install(child, fd, parent->files[fd]);
-    }
-    child->fd_cloexec = parent->fd_cloexec;
-    return 0;
-}
-
-void fs_close_all(struct proc *p)
-{
-    for (int fd = 0; fd < NOFILE; fd++)
-        if (p->files[fd])
-            fd_close(p, fd);
-}
-
-void fs_exec_close_cloexec(struct proc *p)
-{
-    for (int fd = 0; fd < NOFILE; fd++)
-        if (p->files[fd] && (p->fd_cloexec & (1ull << fd)))
-            fd_close(p, fd);
-}
 
 /* ---- paths and permissions ------------------------------------------------ */
 
@@ -297,11 +137,6 @@ int fs_lookup_exec(const char *path, const uint8_t **data, uint32_t *size,
     return 0;
 }
 
-int fs_fd_check(int fd)
-{
-    return fd_file(fd) ? 0 : -EBADF;
-}
-
 int fs_mmap(int fd, bool shared, uint32_t prot, struct vm_object **obj, uint32_t *maxprot)
 {
     struct file *f = fd_file(fd);
@@ -310,23 +145,16 @@ int fs_mmap(int fd, bool shared, uint32_t prot, struct vm_object **obj, uint32_t
     /* Every ramfs file is read-only, so no descriptor of one can write:
      * a shared mapping may never get write, a private one may (its
      * writes are copies). */
-    if (shared && (prot & VM_WRITE) && !can_write(f))
+    if (shared && (prot & VM_WRITE) && !file_can_write(f))
         return -EACCES;
-    if (!can_read(f))
+    if (!file_can_read(f))
         return -EACCES;
-    if (!ramfs_is_reg(f->ip))
+    if (!f->ip || !ramfs_is_reg(f->ip))
         return -ENODEV;
-    *maxprot = VM_READ | VM_EXEC | (shared && !can_write(f) ? 0 : VM_WRITE);
+    *maxprot = VM_READ | VM_EXEC | (shared && !file_can_write(f) ? 0 : VM_WRITE);
     if (!(*obj = fs_file_object(f->ip)))
         return -ENOMEM;
     return 0;
-}
-
-/* Linux's access_ok: the range lies below the kernel and does not wrap. */
-static bool user_range_ok(const void __user *p, size_t n)
-{
-    uintptr_t va = (uintptr_t)p;
-    return va + n >= va && va + n <= USER_TOP;
 }
 
 /* ---- open and close ------------------------------------------------------- */
@@ -342,7 +170,7 @@ long sys_open(const char __user *upath, int flags, int mode)
     struct ramfs_inode *ip, *parent;
     (void)mode;                         /* nothing is ever created */
 
-    int fd = fd_alloc(current, 0);      /* Linux takes the descriptor first */
+    int fd = fd_free_slot(0);           /* Linux takes the descriptor first */
     if (fd < 0)
         return fd;
     int err = lookup_user(upath, &ip, &parent);
@@ -368,88 +196,22 @@ long sys_open(const char __user *upath, int flags, int mode)
     if ((err = permission(ip, current, false, mask)) < 0)
         return err;
 
-    struct file *f = file_new(ip, (uint32_t)flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC));
+    struct file *f = file_new(inode_fops(ip), ip,
+                              (uint32_t)flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC));
     if (!f)
         return -ENOMEM;
-    fd_install(current, fd, f);
-    set_cloexec(current, fd, flags & O_CLOEXEC);
+    fd = fd_install_from(f, fd, flags & O_CLOEXEC);    /* the slot found above */
     file_put(f);
     return fd;
 }
 
-/* close(2): 0 or -EBADF. */
-long sys_close(int fd)
-{
-    if (!fd_file(fd))
-        return -EBADF;
-    fd_close(current, fd);
-    return 0;
-}
-
 /* ---- read and write ------------------------------------------------------- */
 
-/* Copy n kernel bytes to dst a page at a time, stopping at the first fault:
- * the bytes copied, or -EFAULT if none could be. */
-static long copyout_partial(char __user *dst, const char *src, size_t n)
-{
-    size_t done = 0;
-    while (done < n) {
-        size_t room = PAGE_SIZE - (((uintptr_t)dst + done) & (PAGE_SIZE - 1));
-        size_t chunk = MIN(n - done, room);
-        if (copyout(dst + done, src + done, chunk) < 0)
-            break;
-        done += chunk;
-    }
-    return done ? (long)done : -EFAULT;
-}
-
-/* One line (at most) from the console. */
-static long console_read_user(char __user *buf, size_t n)
-{
-    char kbuf[BOUNCE];
-    ssize_t got = console_read(kbuf, MIN(n, sizeof(kbuf)));
-    if (got < 0)
-        return -EINTR;
-    if (got == 0)
-        return 0;
-    return copyout_partial(buf, kbuf, (size_t)got);
-}
-
-/* Bytes a console write prints between preemption points: smaller writes
- * (every line printf makes) reach the screen whole. */
-#define CONSOLE_PREEMPT_BYTES 16384
-
-/* Write through a bounce buffer; pieces never cross a BOUNCE boundary of
- * the user range, so a fault stops at a known count. Printing is slow (a
- * port write per byte), so a long write lets the timer and other processes
- * in every CONSOLE_PREEMPT_BYTES, and stops early, with the count written
- * so far, when a signal arrives (Linux's tty write does the same). */
-static long console_write_user(const char __user *buf, size_t n)
-{
-    char kbuf[BOUNCE];
-    size_t done = 0, since_preempt = 0;
-    while (done < n) {
-        size_t room = BOUNCE - (((uintptr_t)buf + done) & (BOUNCE - 1));
-        size_t chunk = MIN(n - done, room);
-        if (copyin(kbuf, buf + done, chunk) < 0)
-            break;
-        console_write(kbuf, chunk);
-        done += chunk;
-        since_preempt += chunk;
-        if (since_preempt >= CONSOLE_PREEMPT_BYTES && done < n) {
-            since_preempt = 0;
-            if (sched_preempt_point())
-                break;
-        }
-    }
-    return done ? (long)done : -EFAULT;
-}
-
 /* The file's bytes come straight from the archive, which is kernel memory. */
-static long ramfs_read_user(struct file *f, char __user *buf, size_t n)
+static long reg_read(struct file *f, char __user *buf, size_t n)
 {
     const struct ramfs_inode *ip = f->ip;
-    if (f->off >= ip->size)
+    if (n == 0 || f->off >= ip->size)
         return 0;
     n = MIN(n, ip->size - (size_t)f->off);
     long got = copyout_partial(buf, (const char *)ip->data + f->off, n);
@@ -458,34 +220,33 @@ static long ramfs_read_user(struct file *f, char __user *buf, size_t n)
     return got;
 }
 
+static long dir_read(struct file *f, char __user *buf, size_t n)
+{
+    (void)f, (void)buf, (void)n;
+    return -EISDIR;
+}
+
+/* The checks every read makes, then the file's own read. */
 static long file_read(struct file *f, char __user *buf, size_t n)
 {
-    if (!can_read(f))
+    if (!file_can_read(f))
         return -EBADF;
     if (!user_range_ok(buf, n))
         return -EFAULT;
-    if (ramfs_is_dir(f->ip))
-        return -EISDIR;
-    n = MIN(n, MAX_RW_COUNT);
-    if (n == 0)
-        return 0;
-    if (is_console(f))
-        return console_read_user(buf, n);
-    return ramfs_read_user(f, buf, n);
+    if (!f->ops->read)
+        return -EINVAL;
+    return f->ops->read(f, buf, MIN(n, MAX_RW_COUNT));
 }
 
 static long file_write(struct file *f, const char __user *buf, size_t n)
 {
-    if (!can_write(f))
+    if (!file_can_write(f))
         return -EBADF;
     if (!user_range_ok(buf, n))
         return -EFAULT;
-    n = MIN(n, MAX_RW_COUNT);
-    if (n == 0)
-        return 0;
-    /* open never grants write access to anything but the console */
-    assert(is_console(f));
-    return console_write_user(buf, n);
+    if (!f->ops->write)
+        return -EINVAL;
+    return f->ops->write(f, buf, MIN(n, MAX_RW_COUNT));
 }
 
 /* read(2): bytes read (0 at the end of a file), or -EBADF, -EFAULT (bad
@@ -516,7 +277,7 @@ static long rw_vector(int fd, const struct linux_iovec __user *uiov, uint32_t cn
     struct file *f = fd_file(fd);
     if (!f)
         return -EBADF;
-    if (write ? !can_write(f) : !can_read(f))
+    if (write ? !file_can_write(f) : !file_can_read(f))
         return -EBADF;
     if (cnt > UIO_MAXIOV)
         return -EINVAL;
@@ -578,12 +339,10 @@ long sys_writev(int fd, const struct linux_iovec __user *iov, uint32_t iovcnt)
  * END, DATA and HOLE, up to MAX_FILE_OFFSET (past the end is fine).
  * Directories (offset = entry index): SEEK_SET and SEEK_CUR only.
  */
-static int64_t file_seek(struct file *f, int64_t off, uint32_t whence)
+static int64_t ramfs_seek(struct file *f, int64_t off, uint32_t whence)
 {
     int64_t base, size = f->ip->size;
 
-    if (is_console(f))
-        return -ESPIPE;
     if (ramfs_is_dir(f->ip) && whence != SEEK_SET && whence != SEEK_CUR)
         return -EINVAL;
     switch (whence) {
@@ -609,6 +368,37 @@ static int64_t file_seek(struct file *f, int64_t off, uint32_t whence)
         return -EINVAL;
     f->off = pos;
     return pos;
+}
+
+static int64_t file_seek(struct file *f, int64_t off, uint32_t whence)
+{
+    if (!f->ops->seek)
+        return -ESPIPE;
+    return f->ops->seek(f, off, whence);
+}
+
+static const struct file_ops reg_fops = {
+    .read = reg_read,
+    .seek = ramfs_seek,
+};
+
+static const struct file_ops dir_fops = {
+    .read = dir_read,
+    .seek = ramfs_seek,
+};
+
+/* The operations of a file opened from ip. */
+static const struct file_ops *inode_fops(const struct ramfs_inode *ip)
+{
+    if (ip->fops)
+        return ip->fops;
+    return ramfs_is_dir(ip) ? &dir_fops : &reg_fops;
+}
+
+struct file *fs_open_console(void)
+{
+    struct ramfs_inode *ip = ramfs_console();
+    return ip ? file_new(inode_fops(ip), ip, O_RDWR) : NULL;
 }
 
 /* lseek(2): the new offset, or -EBADF, -EINVAL, -ESPIPE (console), -ENXIO,
@@ -755,121 +545,4 @@ long sys_chdir(const char __user *path)
     if (!ramfs_is_dir(ip))
         return -ENOTDIR;
     return permission(ip, current, false, MAY_EXEC);
-}
-
-/* ---- descriptors ---------------------------------------------------------- */
-
-/* Make a new descriptor >= from for f, close-on-exec if cloexec. */
-static long dup_from(struct file *f, int from, bool cloexec)
-{
-    int fd = fd_alloc(current, from);
-    if (fd < 0)
-        return fd;
-    fd_install(current, fd, f);
-    set_cloexec(current, fd, cloexec);
-    return fd;
-}
-
-/* dup(2): the lowest free descriptor, or -EBADF, -EMFILE. */
-long sys_dup(int fd)
-{
-    struct file *f = fd_file(fd);
-    return f ? dup_from(f, 0, false) : -EBADF;
-}
-
-/* dup2(2): newfd (closed first if open), or -EBADF (also for newfd at or
- * above RLIMIT_NOFILE, unless it is oldfd itself, as on Linux). */
-long sys_dup2(int oldfd, int newfd)
-{
-    struct file *f = fd_file(oldfd);
-    if (!f)
-        return -EBADF;
-    if (oldfd == newfd)
-        return newfd;
-    if (newfd < 0 || newfd >= fd_limit(current))
-        return -EBADF;
-    fd_close(current, newfd);
-    fd_install(current, newfd, f);
-    return newfd;
-}
-
-/* fcntl64(2) (also fine for fcntl, 55): F_DUPFD(_CLOEXEC), F_GETFD, F_SETFD,
- * F_GETFL, F_SETFL (O_APPEND, O_NONBLOCK, ... are kept, and ignored);
- * anything else is -EINVAL. */
-long sys_fcntl64(int fd, uint32_t cmd, uint32_t arg)
-{
-    struct file *f = fd_file(fd);
-    if (!f)
-        return -EBADF;
-    switch (cmd) {
-    case F_DUPFD:
-    case F_DUPFD_CLOEXEC:
-        if (arg >= (uint32_t)fd_limit(current))
-            return -EINVAL;
-        return dup_from(f, (int)arg, cmd == F_DUPFD_CLOEXEC);
-    case F_GETFD:
-        return (current->fd_cloexec & (1ull << fd)) ? FD_CLOEXEC : 0;
-    case F_SETFD:
-        set_cloexec(current, fd, arg & FD_CLOEXEC);
-        return 0;
-    case F_GETFL:
-        return f->flags;
-    case F_SETFL:
-        f->flags = (f->flags & ~SETFL_MASK) | (arg & SETFL_MASK);
-        return 0;
-    default:
-        return -EINVAL;
-    }
-}
-
-/* ioctl(2): just enough terminal for isatty(), programs that ask the window
- * size, a shell's foreground process group, and typing into the console
- * (TCGETS, TIOCGWINSZ, TIOCGPGRP, TIOCSPGRP, TIOCSTI on the console); else
- * -ENOTTY. */
-long sys_ioctl(int fd, uint32_t cmd, uint32_t arg)
-{
-    struct file *f = fd_file(fd);
-    if (!f)
-        return -EBADF;
-    if (!is_console(f))
-        return -ENOTTY;
-    switch (cmd) {
-    case TCGETS: {
-        struct linux_termios t;
-        memset(&t, 0, sizeof(t));
-        t.c_lflag = ICANON | ECHO;
-        return copyout((void __user *)(uintptr_t)arg, &t, sizeof(t));
-    }
-    case TIOCGWINSZ: {
-        struct linux_winsize w = { .ws_row = 25, .ws_col = 80 };
-        return copyout((void __user *)(uintptr_t)arg, &w, sizeof(w));
-    }
-    case TIOCGPGRP: {
-        pid_t pgid = console_foreground();
-        return copyout((void __user *)(uintptr_t)arg, &pgid, sizeof(pgid));
-    }
-    case TIOCSPGRP: {
-        pid_t pgid;
-        if (copyin(&pgid, (const void __user *)(uintptr_t)arg, sizeof(pgid)) < 0)
-            return -EFAULT;
-        if (pgid <= 0)
-            return -EINVAL;
-        console_set_foreground(pgid);
-        return 0;
-    }
-    case TIOCSTI: {
-        /* One byte into the console's input, as if typed. Linux allows it
-         * on the caller's controlling terminal or with CAP_SYS_ADMIN;
-         * agora does not track controlling terminals, so root only. */
-        if (!proc_is_root(current))
-            return -EPERM;
-        char c;
-        if (copyin(&c, (const void __user *)(uintptr_t)arg, 1) < 0)
-            return -EFAULT;
-        console_input(c);
-        return 0;
-    }
-    default:
-        return -ENOTTY;
-    }
 }

@@ -328,6 +328,7 @@ static int add_devices(void)
         if (!ip)
             return -ENOMEM;
         ip->rdev = devs[i].rdev;
+        ip->fops = &console_fops;
         if (i == 0)
             console_ip = ip;
     }
@@ -345,6 +346,7 @@ static int add_devices(void)
         console_ip->ino = next_ino++;
         console_ip->mode = devs[0].mode;
         console_ip->rdev = devs[0].rdev;
+        console_ip->fops = &console_fops;
         console_ip->parent = root;
         console_detached = true;
     }

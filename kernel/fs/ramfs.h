@@ -15,6 +15,7 @@
 
 struct linux_stat;
 struct vm_object;
+struct file_ops;
 struct linux_stat64;
 
 #define RAMFS_NAME_MAX 255              /* longest path component */
@@ -31,6 +32,7 @@ struct ramfs_inode {
     uint32_t size;                      /* bytes (0 for directories and devices) */
     uint32_t rdev;                      /* devices only, RAMFS_MKDEV encoding */
     const uint8_t *data;                /* regular files: the bytes inside the archive */
+    const struct file_ops *fops;        /* devices: their operations; NULL: ramfs's own */
     struct vm_object *obj;              /* regular files: their memory object while
                                            in use (kernel/fs/mapping.c), else NULL */
     char *name;                         /* component name ("" for the root) */

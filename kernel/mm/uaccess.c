@@ -120,3 +120,22 @@ int copyinstr(char *dst, const char __user *src, size_t max)
     }
     return -ENAMETOOLONG;
 }
+
+long copyout_partial(char __user *dst, const char *src, size_t n)
+{
+    size_t done = 0;
+    while (done < n) {
+        size_t room = PAGE_SIZE - (((uintptr_t)dst + done) & (PAGE_SIZE - 1));
+        size_t chunk = MIN(n - done, room);
+        if (copyout(dst + done, src + done, chunk) < 0)
+            break;
+        done += chunk;
+    }
+    return done ? (long)done : -EFAULT;
+}
+
+bool user_range_ok(const void __user *p, size_t n)
+{
+    uintptr_t va = (uintptr_t)p;
+    return va + n >= va && va + n <= USER_TOP;
+}

@@ -207,6 +207,42 @@ static long c_shmctl_set(void *p) { return syscall(SYS_shmctl, shmid, 1, p); }  
 static long c_ioctl_tcgets(void *p) { return syscall(SYS_ioctl, 1, 0x5401, p); }
 static long c_ioctl_winsz(void *p) { return syscall(SYS_ioctl, 1, 0x5413, p); }
 static long c_meminfo(void *p) { return syscall(AGORA_NR_meminfo, p); }
+static long c_pipe(void *p) { return syscall(SYS_pipe, p); }
+static long c_pipe2(void *p) { return syscall(SYS_pipe2, p, 0); }
+static long c_poll(void *p) { return syscall(SYS_poll, p, 1, 0); }
+static long c_ppoll_ts(void *p)
+{
+    struct { int fd; short ev, rev; } pfd = { 0, 0, 0 };
+    return syscall(SYS_ppoll, &pfd, 1, p, NULL, 8);
+}
+static long c_ppoll_mask(void *p)
+{
+    struct { int fd; short ev, rev; } pfd = { 0, 0, 0 };
+    struct { long s, ns; } ts = { 0, 0 };
+    return syscall(SYS_ppoll, &pfd, 1, &ts, p, 8);
+}
+static long c_select_set(void *p)
+{
+    struct { long s, us; } tv = { 0, 0 };
+    return syscall(SYS__newselect, 1, p, NULL, NULL, &tv);
+}
+static long c_select_tv(void *p)
+{
+    unsigned long set = 1;              /* stdin: the console */
+    return syscall(SYS__newselect, 1, &set, NULL, NULL, p);
+}
+static long c_old_select(void *p) { return syscall(SYS_select, p); }
+static long c_pselect6_sig(void *p)
+{
+    struct { long s, ns; } ts = { 0, 0 };
+    return syscall(SYS_pselect6, 0, NULL, NULL, NULL, &ts, p);
+}
+static long c_pselect6_mask(void *p)
+{
+    struct { long s, ns; } ts = { 0, 0 };
+    unsigned long sig[2] = { (unsigned long)p, 8 };
+    return syscall(SYS_pselect6, 0, NULL, NULL, NULL, &ts, sig);
+}
 
 static const struct row {
     const char *what;
@@ -273,6 +309,16 @@ static const struct row {
     { "ioctl TCGETS arg", c_ioctl_tcgets, OUT },
     { "ioctl TIOCGWINSZ arg", c_ioctl_winsz, OUT },
     { "agora meminfo buf", c_meminfo, OUT },
+    { "pipe fds", c_pipe, OUT },
+    { "pipe2 fds", c_pipe2, OUT },
+    { "poll fds", c_poll, OUT },
+    { "ppoll timeout", c_ppoll_ts, OPT },
+    { "ppoll sigmask", c_ppoll_mask, OPT },
+    { "select readfds", c_select_set, OUT | OPT },
+    { "select timeout", c_select_tv, OPT },
+    { "old select args", c_old_select, 0 },
+    { "pselect6 sigmask argument", c_pselect6_sig, OPT },
+    { "pselect6 sigmask", c_pselect6_mask, OPT },
 };
 
 /* The last two bytes of user space (in the AT_RANDOM bytes at the top of

@@ -8,6 +8,7 @@
 #include <kernel/types.h>
 
 struct fb_info;
+struct file_ops;
 
 void console_init_screen(const struct fb_info *fb);   /* NULL: VGA text */
 const char *console_screen_name(void);
@@ -24,6 +25,10 @@ void console_input(char c);
 /* Read up to n bytes of a completed line; blocks. Returns bytes read, 0 at
  * end of file (Ctrl-D on an empty line), -1 if a signal interrupted. */
 ssize_t console_read(char *buf, size_t n);
+/* Would console_read return without sleeping? */
+bool console_readable(void);
+/* The console as an open file's operations (kernel/dev/console_file.c). */
+extern const struct file_ops console_fops;
 
 int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));

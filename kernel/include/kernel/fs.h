@@ -30,6 +30,9 @@ int fs_fd_check(int fd);
  * and in *maxprot what mprotect may grant later. */
 int fs_mmap(int fd, bool shared, uint32_t prot, struct vm_object **obj, uint32_t *maxprot);
 
+/* A new open file of the console, read-write (one reference), or NULL. */
+struct file *fs_open_console(void);
+
 /* File descriptors of processes. */
 int fs_init_console_fds(struct proc *p);                /* fds 0, 1, 2 */
 int fs_fork_fds(struct proc *child, struct proc *parent);

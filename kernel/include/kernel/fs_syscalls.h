@@ -12,6 +12,10 @@
 struct linux_stat;
 struct linux_stat64;
 struct linux_iovec;
+struct linux_pollfd;
+struct timespec32;
+struct timespec64_k;
+struct timeval32;
 
 long sys_read(int fd, void __user *buf, size_t count);                          /*   3 */
 long sys_write(int fd, const void __user *buf, size_t count);                   /*   4 */
@@ -36,5 +40,26 @@ long sys_lstat64(const char __user *path, struct linux_stat64 __user *st);      
 long sys_fstat64(int fd, struct linux_stat64 __user *st);                       /* 197 */
 long sys_getdents64(int fd, void __user *dirp, uint32_t count);                 /* 220 */
 long sys_fcntl64(int fd, uint32_t cmd, uint32_t arg);                           /* 221 (and 55) */
+long sys_dup3(int oldfd, int newfd, uint32_t flags);                            /* 330 */
+
+/* pipe.c */
+long sys_pipe(int __user *fds);                                                 /*  42 */
+long sys_pipe2(int __user *fds, uint32_t flags);                                /* 331 */
+
+/* poll.c */
+long sys_old_select(const uint32_t __user *args);                               /*  82 */
+long sys_select(int n, uint32_t __user *in, uint32_t __user *out, uint32_t __user *ex,
+                struct timeval32 __user *tv);                                   /* 142 */
+long sys_poll(struct linux_pollfd __user *fds, uint32_t nfds, int32_t timeout_ms); /* 168 */
+long sys_pselect6(int n, uint32_t __user *in, uint32_t __user *out, uint32_t __user *ex,
+                  struct timespec32 __user *ts, const uint32_t __user *sig);    /* 308 */
+long sys_ppoll(struct linux_pollfd __user *fds, uint32_t nfds, struct timespec32 __user *ts,
+               const uint64_t __user *mask, uint32_t masksize);                 /* 309 */
+long sys_pselect6_time64(int n, uint32_t __user *in, uint32_t __user *out,
+                         uint32_t __user *ex, struct timespec64_k __user *ts,
+                         const uint32_t __user *sig);                           /* 413 */
+long sys_ppoll_time64(struct linux_pollfd __user *fds, uint32_t nfds,
+                      struct timespec64_k __user *ts, const uint64_t __user *mask,
+                      uint32_t masksize);                                       /* 414 */
 
 #endif

@@ -22,6 +22,13 @@ int copyout(void __user *dst, const void *src, size_t n);
 int copyinstr(char *dst, const char __user *src, size_t max);
 
 /* The same for an address space that is not the current one (exec). */
+/* Copy n kernel bytes to dst a page at a time, stopping at the first
+ * fault: the bytes copied, or -EFAULT if none could be (read(2)'s rule:
+ * a partial read returns what it got). */
+long copyout_partial(char __user *dst, const char *src, size_t n);
+/* Linux's access_ok: [p, p + n) lies below the kernel and does not wrap. */
+bool user_range_ok(const void __user *p, size_t n);
+
 int vm_copyout(struct vm_space *vs, vaddr_t dst, const void *src, size_t n);
 int vm_copyin(struct vm_space *vs, void *dst, vaddr_t src, size_t n);
 /* exec: write a new image, including pages the user may only read. */

@@ -219,9 +219,16 @@ int main(int argc, char **argv)
     char *dargv[] = { "/bin/demo", NULL };
     if (access("/bin/demo", X_OK) == 0)
         run_and_wait("/bin/demo", dargv);
+    /* The shell: Debian's busybox when the image has it (history, line
+     * editing, pipes, job control), else agora's own small /bin/sh. */
+    setenv("PATH", "/usr/bin:/bin", 0);   /* busybox applets first; agora's own tools in /bin */
+    setenv("HOME", "/", 0);             /* root's home in /etc/passwd */
+    setenv("TERM", "vt100", 0);
+    bool busybox = access("/bin/busybox", X_OK) == 0;
     for (;;) {
+        char *bargv[] = { "-sh", NULL };                /* a login shell reads /etc/profile */
         char *sargv[] = { "/bin/sh", NULL };
-        pid_t pid = spawn("/bin/sh", sargv);
+        pid_t pid = busybox ? spawn("/bin/busybox", bargv) : spawn("/bin/sh", sargv);
         if (pid < 0) {
             sleep(1);
             continue;

@@ -11,6 +11,7 @@
 #include <kernel/proc.h>
 #include <kernel/uaccess.h>
 #include <uapi/errno.h>
+#include <kernel/errno.h>
 #include <string.h>
 
 #define BOUNCE 512                      /* bytes of console I/O per copy */
@@ -45,7 +46,7 @@ static long console_file_read(struct file *f, char __user *buf, size_t n)
         return 0;
     ssize_t got = console_read(kbuf, MIN(n, sizeof(kbuf)));
     if (got < 0)
-        return -EINTR;
+        return -ERESTARTSYS;
     if (got == 0)
         return 0;
     return copyout_partial(buf, kbuf, (size_t)got);

@@ -15,7 +15,7 @@
  * writes move what fits and wait for the rest.
  *
  * A signal interrupts a sleep: the call returns what it moved so far, or
- * -EINTR if nothing.
+ * -ERESTARTSYS if nothing (EINTR, or a restart under SA_RESTART).
  */
 #include <kernel/file.h>
 #include <kernel/fs_syscalls.h>
@@ -26,6 +26,7 @@
 #include <kernel/uaccess.h>
 #include <kernel/time.h>
 #include <uapi/errno.h>
+#include <kernel/errno.h>
 #include <uapi/fcntl.h>
 #include <uapi/stat.h>
 #include <uapi/signal.h>
@@ -99,7 +100,7 @@ static long pipe_read(struct file *f, char __user *buf, size_t n)
         if (file_nonblock(f))
             return -EAGAIN;
         if (sched_sleep(p) < 0)
-            return -EINTR;
+            return -ERESTARTSYS;
     }
     long got = ring_out(p, buf, n);
     if (got > 0) {
@@ -128,7 +129,7 @@ static long pipe_write(struct file *f, const char __user *buf, size_t n)
             if (file_nonblock(f))
                 return done ? (long)done : -EAGAIN;
             if (sched_sleep(p) < 0)
-                return done ? (long)done : -EINTR;
+                return done ? (long)done : -ERESTARTSYS;
             continue;
         }
         long put = ring_in(p, buf + done, n - done);

@@ -19,6 +19,7 @@
 #include <kernel/kheap.h>
 #include <kernel/uaccess.h>
 #include <uapi/errno.h>
+#include <kernel/errno.h>
 #include <uapi/time.h>
 #include <uapi/signal.h>
 #include <string.h>
@@ -84,7 +85,9 @@ static bool signal_pending(void)
 }
 
 /* Scan until something is ready (its count), the deadline (monotonic ns;
- * TIME_NEVER: none) has passed (0), or a signal comes (-EINTR). */
+ * TIME_NEVER: none) has passed (0), or a signal comes (-ERESTARTNOHAND:
+ * EINTR after a handler, as Linux's poll and select say whatever
+ * SA_RESTART; a restart, with the whole timeout again, if no handler ran). */
 static int wait_ready(struct waiter *w, int n, int64_t deadline)
 {
     for (;;) {
@@ -92,13 +95,13 @@ static int wait_ready(struct waiter *w, int n, int64_t deadline)
         if (ready || time_monotonic_ns() >= deadline)
             return ready;
         if (signal_pending())
-            return -EINTR;
+            return -ERESTARTNOHAND;
         /* The timer interrupt wakes a sleeper whose wake_ns has passed. */
         current->wake_ns = deadline == TIME_NEVER ? 0 : deadline;
         int err = sched_sleep(&poll_chan);
         current->wake_ns = 0;
         if (err < 0)
-            return -EINTR;
+            return -ERESTARTNOHAND;
     }
 }
 
@@ -187,7 +190,7 @@ static int push_mask(const uint64_t __user *umask, uint32_t size)
  * handler runs (as sigsuspend's does); otherwise now. */
 static void pop_mask(long ret)
 {
-    if (!current->has_saved_mask || ret == -EINTR)
+    if (!current->has_saved_mask || ret == -ERESTARTNOHAND)
         return;
     current->sig_blocked = current->saved_mask;
     current->has_saved_mask = false;

@@ -3,7 +3,8 @@
  * order; end of file once the last writer is gone; SIGPIPE and EPIPE once
  * the last reader is; O_NONBLOCK gives EAGAIN; writes of up to PIPE_BUF
  * bytes are atomic; a long write flows through a small pipe to a reader in
- * another process; a signal interrupts a blocked read; fstat says FIFO and
+ * another process; a signal interrupts a blocked read (EINTR, or a restart
+ * under SA_RESTART); fstat says FIFO and
  * lseek ESPIPE; a bad fds pointer leaves no descriptor behind.
  */
 #include <agora_test.h>
@@ -196,6 +197,24 @@ static void test_eintr(void)
     got_sig = 0;
     T_ERRNO(read(p[0], &c, 1), EINTR, "a blocked read is interrupted: EINTR");
     T_EQ(got_sig, SIGUSR1, "after the handler ran");
+    waitpid(pid, NULL, 0);
+
+    /* With SA_RESTART the read goes on after the handler and gets the byte. */
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGUSR1, &sa, NULL);
+    pid = fork();
+    if (pid == 0) {
+        struct timespec ts = { 0, 50 * 1000 * 1000 };
+        nanosleep(&ts, NULL);
+        kill(parent, SIGUSR1);
+        nanosleep(&ts, NULL);
+        write(p[1], "r", 1);
+        _exit(0);
+    }
+    got_sig = 0;
+    c = 0;
+    T_EQ(read(p[0], &c, 1), 1, "SA_RESTART: the read restarts after the handler");
+    T_OK(got_sig == SIGUSR1 && c == 'r', "the handler ran, then the byte came");
     waitpid(pid, NULL, 0);
     signal(SIGUSR1, SIG_DFL);
     close(p[0]);

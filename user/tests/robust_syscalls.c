@@ -89,11 +89,14 @@ static int denied(long nr)
     case 29:    /* pause */
     case 37:    /* kill */
     case 72:    /* sigsuspend */
+    case 82:    /* select: with no timeout it waits for ever */
     case 88:    /* reboot */
     case 117:   /* ipc: its SHMGET would leave segments behind */
     case 119:   /* sigreturn: jumps to garbage (tested separately) */
     case 120:   /* clone */
+    case 142:   /* _newselect */
     case 162:   /* nanosleep */
+    case 168:   /* poll */
     case 173:   /* rt_sigreturn */
     case 179:   /* rt_sigsuspend */
     case 190:   /* vfork */
@@ -101,8 +104,12 @@ static int denied(long nr)
     case 252:   /* exit_group */
     case 267:   /* clock_nanosleep */
     case 270:   /* tgkill */
+    case 308:   /* pselect6 */
+    case 309:   /* ppoll */
     case 395:   /* shmget: would leave segments behind */
     case 407:   /* clock_nanosleep_time64 */
+    case 413:   /* pselect6_time64 */
+    case 414:   /* ppoll_time64 */
         return 1;
     default:
         return 0;

@@ -224,7 +224,7 @@ int main(int argc, char **argv)
     setenv("PATH", "/usr/bin:/bin", 0);   /* busybox applets first; agora's own tools in /bin */
     setenv("HOME", "/", 0);             /* root's home in /etc/passwd */
     setenv("TERM", "vt100", 0);
-    bool busybox = access("/bin/busybox", X_OK) == 0;
+    int busybox = access("/bin/busybox", X_OK) == 0;
     for (;;) {
         char *bargv[] = { "-sh", NULL };                /* a login shell reads /etc/profile */
         char *sargv[] = { "/bin/sh", NULL };

@@ -163,8 +163,11 @@ struct proc *proc_fork(uint32_t flags, uint32_t newsp, int *err)
     if (newsp)
         child->tf->esp = newsp;
     memcpy(child->name, current->name, sizeof(child->name));
+    /* A sibling (CLONE_PARENT) tells the parent of its end with the
+     * caller's own exit signal, not the one asked for (Linux's
+     * copy_process): no process can pick the signal its parent gets. */
     child->parent = (flags & CLONE_PARENT) ? current->parent : current;
-    child->exit_signal = (int)(flags & CSIGNAL);
+    child->exit_signal = (flags & CLONE_PARENT) ? current->exit_signal : (int)(flags & CSIGNAL);
     child->pgid = current->pgid;
     child->sid = current->sid;
     child->ruid = current->ruid; child->euid = current->euid; child->suid = current->suid;

@@ -1121,6 +1121,11 @@ static int sweep(int base)
         if (h > 0)
             while (waitpid(h, NULL, 0) < 0 && errno == EINTR)
                 ;
+        /* A child's clone(CLONE_PARENT) made its new process our child,
+         * maybe with an exit signal other than SIGCHLD: reap those too
+         * (the watchdog is still running, so WNOHANG leaves it). */
+        while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)
+            ;
         for (int i = 0; i < 20 && nprocs() > base; i++)
             usleep(10000);
     }

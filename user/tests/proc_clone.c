@@ -245,6 +245,22 @@ static void test_parent(void)
     got = waitpid(sh[0], &st, 0);
     T_EQ(got, sh[0], "CLONE_PARENT: the caller's parent reaps it");
     T_EQ(sh[1], getpid(), "CLONE_PARENT: its getppid() is the caller's parent");
+
+    /* The sibling's end is signalled with the caller's own exit signal
+     * (SIGCHLD here), never the one it asked for: SIGUSR1's default
+     * action would kill us. */
+    mid = fork();
+    if (mid == 0) {
+        long pid = raw_clone(CLONE_PARENT | SIGUSR1, NULL, NULL, NULL, NULL);
+        if (pid == 0)
+            _exit(0);
+        sh[0] = (int)pid;
+        _exit(0);
+    }
+    waitpid(mid, &st, 0);
+    got = waitpid(sh[0], &st, 0);
+    T_EQ(got, sh[0], "CLONE_PARENT|SIGUSR1: reaped by a plain waitpid (its exit signal is SIGCHLD)");
+    T_OK(WIFEXITED(st), "and we were not killed by SIGUSR1");
     shmdt((void *)sh);
 }
 

@@ -352,6 +352,34 @@ long sys_alarm(uint32_t seconds)
     return old;
 }
 
+/* getrusage(who, usage): RUSAGE_SELF (and RUSAGE_THREAD: agora's processes
+ * are single-threaded) or RUSAGE_CHILDREN (the waited-for ones): user and
+ * system time from the timer ticks; agora counts nothing else, so the
+ * other fields are 0. Another who: EINVAL. */
+long sys_getrusage(int who, void __user *usage)
+{
+    uint32_t ut, st;
+    switch (who) {
+    case 0:                             /* RUSAGE_SELF */
+    case 1:                             /* RUSAGE_THREAD */
+        ut = current->utime;
+        st = current->stime;
+        break;
+    case -1:                            /* RUSAGE_CHILDREN */
+        ut = current->cutime;
+        st = current->cstime;
+        break;
+    default:
+        return -EINVAL;
+    }
+    uint32_t r[18] = { 0 };             /* struct rusage, i386: 72 bytes */
+    r[0] = ut / HZ;
+    r[1] = ut % HZ * (1000000 / HZ);
+    r[2] = st / HZ;
+    r[3] = st % HZ * (1000000 / HZ);
+    return copyout(usage, r, sizeof(r)) < 0 ? -EFAULT : 0;
+}
+
 /* times(buf): the caller's and its waited-for children's user and system
  * time in clock ticks (USER_HZ, agora's HZ); returns the ticks since boot. */
 long sys_times(void __user *buf)

@@ -6,6 +6,12 @@
 #   make test       host unit tests, then the test ISO under QEMU (BIOS + UEFI)
 #                   (MEM=32M: guest memory, default 256M; UBSAN=1: the kernel
 #                   built with -fsanitize=undefined, objects in build-ubsan/)
+#                   (XFAIL="glibc.* busybox.*": failures expected, printed
+#                   XFAIL and not counted; the default lists the tests of
+#                   Debian's busybox and of glibc programs, issue 9)
+#   make test-busybox
+#                   only the comparison of Debian's busybox on agora with
+#                   Linux (qemu-i386), tests/busybox/, every failure counted
 #   make bench      deterministic benchmarks (QEMU -icount shift=0)
 #   make fuzz       the system-call fuzzer alone, one boot per seed
 #                   (SEEDS="1 2 3" CALLS=250000 FORGE=1, MEM and UBSAN=1
@@ -120,7 +126,7 @@ ifeq ($(KFREE_DEMO),1)
 TEST_ARGS += selftest-kfree
 endif
 
-.PHONY: all deps run run-uefi test test-host test-qemu bench fuzz gdb usb clean
+.PHONY: all deps run run-uefi test test-busybox test-host test-qemu bench fuzz gdb usb clean
 
 all: deps $(B)/agora.iso
 
@@ -206,8 +212,38 @@ endif
 ifeq ($(FAIL_DEMO),1)
 TEST_PROGS += fail_demo
 endif
-USER_BINS := $(USER_PROGS:%=$(B)/root/bin/%) $(TEST_PROGS:%=$(B)/root/tests/%) \
-	$(B)/root/bin/bench_exec
+# Programs built against Debian's glibc (i686-linux-gnu-gcc -static, package
+# libc6-dev-i386-cross), run by init as tests named glibc.NAME: the portable
+# programs, whose output tools/test.sh compares with the same binary's under
+# qemu-i386 (portable.glibc.NAME), and the shm tests that build against
+# glibc's headers. Those include agora_shm_test.h, which takes setgroups and
+# setresgid from <unistd.h> as agora's libc declares them; glibc declares
+# them in <grp.h> and under _GNU_SOURCE, hence the two flags. shm_dt_ctl
+# (IPC_64), shm_get_errors and shm_torture (SHMMNI) use agora's own
+# constants, which glibc's headers do not define.
+# All of them are linked into one binary, /bin/glibc-tests (tests/glibc/
+# multi.c, each main renamed NAME_main): static glibc is 670 KiB a copy, and
+# ten copies made the initrd too big for 32 MiB guests and for GRUB under
+# OVMF at 64 MiB. /tests/glibc.NAME is a one-page program that execs it
+# with its own argv (tests/glibc/wrapper.c).
+GLIBC_LIBC := /usr/i686-linux-gnu/lib/libc.a
+GLIBC_PORTABLE := posix_program posix_shm_program
+GLIBC_SHM := shm_at_errors shm_fields shm_memory shm_stress shmmp_attachers shmmp_fork \
+	shmsuite_ltp shmsuite_netbsd
+GLIBC_ALL := $(GLIBC_PORTABLE) $(GLIBC_SHM)
+ifneq ($(wildcard $(GLIBC_LIBC)),)
+GLIBC_TESTS := $(GLIBC_ALL:%=glibc.%)
+ifneq ($(ONLY),)
+GLIBC_TESTS := $(filter $(ONLY),$(GLIBC_TESTS))
+endif
+TEST_PROGS += $(GLIBC_TESTS)
+endif
+GLIBC_CFLAGS = -O2 -g -Wall -Wextra $(WERROR) $(CFLAGS)
+GLIBC_BIN := $(if $(GLIBC_TESTS),$(B)/root/bin/glibc-tests)
+
+USER_BINS := $(USER_PROGS:%=$(B)/root/bin/%) \
+	$(filter-out $(GLIBC_TESTS:%=$(B)/root/tests/%),$(TEST_PROGS:%=$(B)/root/tests/%)) \
+	$(GLIBC_TESTS:%=$(B)/root/tests/%) $(GLIBC_BIN) $(B)/root/bin/bench_exec
 
 $(B)/user/%.o: user/%.c $(B)/.uflags
 	@mkdir -p $(dir $@)
@@ -230,7 +266,39 @@ $(USER_PROGS:%=$(B)/root/bin/%): $(B)/root/bin/%: $(B)/user/%.o $(B)/libc/libc.a
 	@$(say) LD $@
 	$(Q)$(USER_LINK)
 
-$(TEST_PROGS:%=$(B)/root/tests/%): $(B)/root/tests/%: $(B)/user/tests/%.o $(B)/libc/libc.a $(CRT0)
+$(GLIBC_PORTABLE:%=$(B)/glibc/%.o): $(B)/glibc/%.o: user/tests/%.c $(B)/.uflags
+	@mkdir -p $(dir $@)
+	@$(say) GLIBC $<
+	$(Q)$(CC) $(GLIBC_CFLAGS) $(DEPFLAGS) -Dmain=$*_main -c $< -o $@
+
+$(GLIBC_SHM:%=$(B)/glibc/%.o): $(B)/glibc/%.o: user/tests/%.c $(B)/.uflags
+	@mkdir -p $(dir $@)
+	@$(say) GLIBC $<
+	$(Q)$(CC) $(GLIBC_CFLAGS) $(DEPFLAGS) -D_GNU_SOURCE -include grp.h -Iuser/include \
+		-idirafter kernel/include -Dmain=$*_main -c $< -o $@
+
+$(B)/glibc/multi.o: tests/glibc/multi.c $(B)/.uflags Makefile
+	@mkdir -p $(dir $@)
+	@$(say) GLIBC $<
+	$(Q)$(CC) $(GLIBC_CFLAGS) $(DEPFLAGS) '-DGLIBC_TABLE=$(foreach p,$(GLIBC_ALL),X($(p)))' \
+		-c $< -o $@
+
+$(B)/root/bin/glibc-tests: $(B)/glibc/multi.o $(GLIBC_ALL:%=$(B)/glibc/%.o)
+	@mkdir -p $(dir $@)
+	@$(say) LD $@
+	$(Q)$(CC) -static -s -o $@ $^
+
+$(B)/glibc/wrapper: tests/glibc/wrapper.c $(B)/.uflags
+	@mkdir -p $(dir $@)
+	@$(say) CC $<
+	$(Q)$(CC) $(FIXTURE_CFLAGS) -nostdlib -static -no-pie -s -Wl,--build-id=none -o $@ $<
+
+$(GLIBC_TESTS:%=$(B)/root/tests/%): $(B)/glibc/wrapper
+	@mkdir -p $(dir $@)
+	@$(say) CP $@
+	$(Q)cp $< $@
+
+$(filter-out $(GLIBC_TESTS:%=$(B)/root/tests/%),$(TEST_PROGS:%=$(B)/root/tests/%)): $(B)/root/tests/%: $(B)/user/tests/%.o $(B)/libc/libc.a $(CRT0)
 	@mkdir -p $(dir $@)
 	@$(say) LD $@
 	$(Q)$(USER_LINK)
@@ -284,15 +352,26 @@ $(B)/root/testdata/unaligned/pages: rootfs/testdata/pages
 	@$(say) CP $@
 	$(Q)cp $< $@
 
+# Debian's busybox-static:i386, unpacked by tools/install-deps.sh: the image
+# ships it as /bin/busybox with its applets linked in /usr/bin
+# (tools/busybox-root.sh); without it the image is built without busybox.
+# The fixture tree of the busybox comparison goes in /testdata/busybox and
+# the case list in /etc/busybox-cases.txt (tests/busybox/, tools/test.sh).
+BUSYBOX ?= /var/cache/agora/busybox-static-i386/bin/busybox
+
 # The initrd: a USTAR archive of build/root, loaded by GRUB as a module, in
 # which every file's data starts on a page (tools/mkinitrd.py says why).
 # The test list is recorded so a stale binary of a removed test never runs.
-ROOTFS_FILES := $(shell find rootfs -type f 2>/dev/null)
+ROOTFS_FILES := $(shell find rootfs -type f 2>/dev/null) tools/busybox-root.sh \
+	tests/busybox/mkfixture.sh tests/busybox/cases.txt
 
 $(B)/initrd.tar: $(USER_BINS) $(FIXTURE_ELFS) $(MODE_FIXTURES) $(UNALIGNED_FIXTURES) \
 		$(ROOTFS_FILES) FORCE
 	@mkdir -p $(B)/root/etc
 	@cp -r rootfs/. $(B)/root/
+	@tools/busybox-root.sh $(BUSYBOX) $(B)/root
+	@tests/busybox/mkfixture.sh $(B)/root/testdata/busybox
+	@cp tests/busybox/cases.txt $(B)/root/etc/busybox-cases.txt
 	@printf '%s\n' $(TEST_PROGS) > $(B)/root/etc/tests.new
 	@cmp -s $(B)/root/etc/tests.new $(B)/root/etc/tests 2>/dev/null || mv $(B)/root/etc/tests.new $(B)/root/etc/tests
 	@rm -f $(B)/root/etc/tests.new
@@ -345,9 +424,21 @@ usb: all
 	@echo "  sudo dd if=$(B)/agora.iso of=/dev/sdX bs=4M conv=fsync status=progress"
 	@echo "Boot it with Secure Boot off (BIOS/CSM or UEFI)."
 
+# XFAIL: tests expected to fail, as shell patterns; their failures print
+# XFAIL and count neither way (tools/test.sh). Debian's busybox and the glibc
+# programs need calls the kernel is still learning (issue 9); make test
+# XFAIL= counts every failure.
+XFAIL ?= busybox.* glibc.* portable.glibc.*
 test: deps
 	$(MAKE) WERROR=-Werror $(B)/agora-test.iso
-	B=$(B) MEM=$(MEM) tools/test.sh $(B)/agora-test.iso
+	B=$(B) MEM=$(MEM) BUSYBOX=$(BUSYBOX) XFAIL='$(XFAIL)' tools/test.sh $(B)/agora-test.iso
+
+# The busybox comparison alone (tests/busybox/): a test image whose only
+# test is busybox_lines, with time for every case, compared with Linux.
+test-busybox: deps
+	$(MAKE) WERROR=-Werror ONLY=busybox_lines TEST_ARGS="test test-timeout=1500 BB_BUDGET=1400" \
+		$(B)/agora-test.iso
+	B=$(B) MEM=$(MEM) QUICK=1 BUSYBOX=$(BUSYBOX) tools/test.sh $(B)/agora-test.iso
 
 test-host:
 	@mkdir -p $(B)/host

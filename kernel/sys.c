@@ -474,9 +474,8 @@ long sys_gettid(void) { return current->pid; }
 
 long sys_umask(uint32_t mask)
 {
-    static uint32_t umask_value = 022;   /* a read-only filesystem: kept for show */
-    uint32_t old = umask_value;
-    umask_value = mask & 0777;
+    uint32_t old = current->umask;      /* per process: fork copies it */
+    current->umask = mask & 0777;
     return old;
 }
 

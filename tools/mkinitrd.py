@@ -13,6 +13,13 @@ built by other means (kernel/fs/mapping.c copies such pages).
 Otherwise the archive is what
 `tar --format=ustar --owner=0 --group=0 --sort=name --mtime=@0` makes:
 names in sorted order, "./" first, owner root, times 0.
+
+Two exceptions to that: a file with several names in DIR (a hard link,
+as the busybox applets in ./usr/bin/ are) is stored once, under its first
+name in that order, and each further name is a hard-link entry (USTAR type
+'1', linkname the first name, no data); and entries under ./testdata/busybox/ keep
+their modification times, since the busybox comparison (tests/busybox/)
+lists them with ls -l and stat.
 """
 import os
 import sys
@@ -21,6 +28,7 @@ import tarfile
 BLOCK = 512
 PAGE = 4096
 UNALIGNED = "./testdata/unaligned/"
+KEEP_MTIME = "./testdata/busybox/"
 
 
 def entries(root):
@@ -35,19 +43,27 @@ def entries(root):
             yield prefix + name + ("/" if os.path.isdir(path) else ""), path
 
 
-def header(name, path):
+def header(name, path, seen):
+    """The entry's header; seen maps (dev, ino) of files with several
+    names to the archive name they were first stored under."""
     st = os.lstat(path)
     info = tarfile.TarInfo(name.rstrip("/") + ("/" if os.path.isdir(path) else ""))
     info.mode = st.st_mode & 0o7777
     info.uid = info.gid = 0
     info.uname = info.gname = "root"
-    info.mtime = 0
+    info.mtime = int(st.st_mtime) if name.startswith(KEEP_MTIME) else 0
+    key = (st.st_dev, st.st_ino)
     if os.path.isdir(path):
         info.type = tarfile.DIRTYPE
     elif os.path.islink(path):
         info.type = tarfile.SYMTYPE
         info.linkname = os.readlink(path)
+    elif st.st_nlink > 1 and key in seen:
+        info.type = tarfile.LNKTYPE
+        info.linkname = seen[key]
     else:
+        if st.st_nlink > 1:
+            seen[key] = name
         info.type = tarfile.REGTYPE
         info.size = st.st_size
     return info
@@ -74,8 +90,9 @@ def padding(length):
 def main():
     root, out = sys.argv[1], sys.argv[2]
     blob = bytearray()
+    seen = {}
     for name, path in entries(root):
-        info = header(name, path)
+        info = header(name, path, seen)
         if info.type == tarfile.REGTYPE and info.size > 0:
             gap = -(len(blob) + BLOCK) % PAGE
             if name.startswith(UNALIGNED):

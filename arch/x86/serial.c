@@ -20,10 +20,9 @@ void serial_init(void)
     outb(COM1 + 4, 0x0B);       /* DTR, RTS, OUT2 (IRQ line enabled) */
 }
 
+/* One byte, as it is: the console layer adds the '\r' before a '\n'. */
 void serial_putc(char c)
 {
-    if (c == '\n')
-        serial_putc('\r');
     for (int i = 0; i < 100000 && !(inb(COM1 + 5) & 0x20); i++)
         ;
     outb(COM1, (uint8_t)c);

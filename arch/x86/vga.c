@@ -7,10 +7,14 @@
  * changed. The hardware cursor is moved through the CRT controller's index
  * and data ports.
  *
+ * Escape sequences, the cursor position and the attributes are the VT100
+ * interpreter's (kernel/dev/vt.c); this file only draws what it says.
+ *
  * Called by the console layer (kernel/dev/console.c).
  */
 #include <arch/io.h>
 #include <arch/vga.h>
+#include <kernel/vt.h>
 
 #define CRTC_INDEX 0x3D4
 #define CRTC_DATA  0x3D5
@@ -24,13 +28,14 @@
 
 static volatile uint16_t *text;         /* NULL until vga_init */
 static uint16_t shadow[VGA_ROWS * VGA_COLS];
-/* Cursor. col == VGA_COLS means "line full": the next character wraps first. */
-static uint32_t col, row;
-static uint8_t attr = ATTR_DEFAULT;
+static struct vt vt;
 
-static uint16_t make_cell(uint8_t ch)
+/* ANSI colour numbers (red 1, blue 4) to VGA's (blue 1, red 4). */
+static const uint8_t ansi_to_vga[8] = { 0, 4, 2, 6, 1, 5, 3, 7 };
+
+static uint16_t blank_cell(void)
 {
-    return (uint16_t)(attr << 8 | ch);
+    return (uint16_t)(ATTR_DEFAULT << 8 | ' ');
 }
 
 static void set_cell(uint32_t i, uint16_t v)
@@ -53,33 +58,57 @@ static uint8_t crtc_read(uint8_t reg)
     return inb(CRTC_DATA);
 }
 
-static void move_cursor(void)
-{
-    /* A full line shows the cursor on its last cell, not off screen. */
-    uint32_t pos = row * VGA_COLS + (col < VGA_COLS ? col : VGA_COLS - 1);
+/* ---- the vt's operations -------------------------------------------------- */
 
-    crtc_write(CRTC_CURSOR_LOW, pos & 0xFF);
-    crtc_write(CRTC_CURSOR_HIGH, (pos >> 8) & 0xFF);
+static void vga_put(uint32_t col, uint32_t row, uint8_t ch, uint8_t fg, uint8_t bg)
+{
+    uint8_t f = fg < 16 ? (uint8_t)(ansi_to_vga[fg & 7] | (fg & 8)) : (ATTR_DEFAULT & 0x0F);
+    /* Bright backgrounds would blink (attribute bit 7): shown as normal ones. */
+    uint8_t b = bg < 16 ? ansi_to_vga[bg & 7] : (ATTR_DEFAULT >> 4);
+
+    if (ch > 0x7E)
+        ch = CH_UNKNOWN;
+    set_cell(row * VGA_COLS + col, (uint16_t)((b << 4 | f) << 8 | ch));
 }
 
-static void scroll(void)
+static void vga_blank(uint32_t col, uint32_t row)
+{
+    set_cell(row * VGA_COLS + col, blank_cell());
+}
+
+static void vga_scroll(void)
 {
     uint32_t last = (VGA_ROWS - 1) * VGA_COLS;
 
     for (uint32_t i = 0; i < last; i++)
         set_cell(i, shadow[i + VGA_COLS]);
     for (uint32_t i = last; i < last + VGA_COLS; i++)
-        set_cell(i, make_cell(' '));
+        set_cell(i, blank_cell());
 }
 
-static void newline(void)
+static uint32_t cursor_pos = ~0u;       /* where the hardware cursor is */
+static bool cursor_on = true;
+
+static void vga_cursor(uint32_t col, uint32_t row, bool visible)
 {
-    col = 0;
-    if (row + 1 < VGA_ROWS)
-        row++;
-    else
-        scroll();
+    uint32_t pos = row * VGA_COLS + col;
+
+    if (visible != cursor_on) {
+        /* Bit 5 of the start register turns the cursor off. */
+        uint8_t start = crtc_read(CRTC_CURSOR_START);
+        crtc_write(CRTC_CURSOR_START, visible ? (start & ~0x20) : (start | 0x20));
+        cursor_on = visible;
+    }
+    if (pos != cursor_pos) {
+        crtc_write(CRTC_CURSOR_LOW, pos & 0xFF);
+        crtc_write(CRTC_CURSOR_HIGH, (pos >> 8) & 0xFF);
+        cursor_pos = pos;
+    }
 }
+
+static const struct vt_ops vga_ops = {
+    .put = vga_put, .blank = vga_blank, .scroll = vga_scroll, .cursor = vga_cursor,
+};
 
 /*
  * Start the console on the text buffer mapped at text_va (see vga.h).
@@ -87,53 +116,23 @@ static void newline(void)
 void vga_init(uint16_t *text_va)
 {
     text = text_va;
-    attr = ATTR_DEFAULT;
     for (uint32_t i = 0; i < VGA_ROWS * VGA_COLS; i++) {
-        shadow[i] = make_cell(' ');
+        shadow[i] = blank_cell();
         text[i] = shadow[i];
     }
-    col = row = 0;
     /* An underline cursor on scan lines 14-15; clearing bit 5 turns it on. */
     crtc_write(CRTC_CURSOR_START, (crtc_read(CRTC_CURSOR_START) & 0xC0) | 14);
     crtc_write(CRTC_CURSOR_END, (crtc_read(CRTC_CURSOR_END) & 0xE0) | 15);
-    move_cursor();
+    cursor_on = true;
+    cursor_pos = ~0u;
+    vt_init(&vt, &vga_ops, VGA_COLS, VGA_ROWS);
 }
 
 /*
- * Write one character at the cursor (see vga.h for the control characters).
+ * Write one byte of terminal output (see vga.h).
  */
 void vga_putc(char c)
 {
-    uint8_t ch = (uint8_t)c;
-
-    if (!text)
-        return;
-    switch (ch) {
-    case '\n':
-        newline();
-        break;
-    case '\r':
-        col = 0;
-        break;
-    case '\b':
-        if (col > 0)
-            col--;
-        break;
-    case '\t':
-        col = (col / 8 + 1) * 8;
-        if (col > VGA_COLS)
-            col = VGA_COLS;
-        break;
-    default:
-        if (ch < 0x20)
-            return;
-        if (ch > 0x7E)
-            ch = CH_UNKNOWN;
-        if (col >= VGA_COLS)
-            newline();
-        set_cell(row * VGA_COLS + col, make_cell(ch));
-        col++;
-        break;
-    }
-    move_cursor();
+    if (text)
+        vt_putc(&vt, c);
 }

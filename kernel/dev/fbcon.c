@@ -14,12 +14,18 @@
  * each row are written: the bytes between width and pitch may belong to
  * someone else (or to nothing at all).
  *
+ * Escape sequences, the cursor position and the attributes are the VT100
+ * interpreter's (kernel/dev/vt.c): fbcon gives it cells to draw, and draws
+ * the cursor as an underline (the last two scan lines of its cell in the
+ * cell's foreground colour).
+ *
  * Called by the console layer (kernel/dev/console.c); one console, no lock:
  * the caller serialises.
  */
 #include <stddef.h>
 #include <kernel/fbcon.h>
 #include <kernel/font.h>
+#include <kernel/vt.h>
 #include <uapi/errno.h>
 
 #define NCOLORS 256                 /* colour pairs in use at once; fits a uint8_t */
@@ -41,14 +47,21 @@ static struct fb_info fb;           /* copy of what fbcon_init was given */
 static bool active;
 static uint32_t bytes_pp;           /* 3 or 4 */
 static uint32_t cols, rows;         /* text cells in use: at most the MAX */
-/* Cursor. cur_col == cols means "line full": the next character wraps first. */
-static uint32_t cur_col, cur_row;
+static struct vt vt;
+/* Where the cursor is drawn; cursor_col == cols: nowhere. */
+static uint32_t cursor_col, cursor_row;
 
 static struct cell cells[FBCON_MAX_ROWS][FBCON_MAX_COLS];
 static struct color_pair colors[NCOLORS];
-static uint32_t cur_fg = DEFAULT_FG, cur_bg = DEFAULT_BG;
-static uint8_t cur_color;           /* colors[] index of (cur_fg, cur_bg) */
+static uint32_t cur_fg = DEFAULT_FG, cur_bg = DEFAULT_BG;   /* VT_DEFAULT's colours */
+static uint8_t cur_color;           /* colors[] index of the last pair drawn */
 static uint8_t blank_color;         /* the colours at fbcon_init: empty cells */
+
+/* The 16 colours of SGR 30-37 and 90-97, in ANSI order, as VGA shows them. */
+static const uint32_t palette[16] = {
+    0x000000, 0xAA0000, 0x00AA00, 0xAA5500, 0x0000AA, 0xAA00AA, 0x00AAAA, 0xAAAAAA,
+    0x555555, 0xFF5555, 0x55FF55, 0xFFFF55, 0x5555FF, 0xFF55FF, 0x55FFFF, 0xFFFFFF,
+};
 
 /* An 8-bit colour channel widened or narrowed to size bits (0..32). */
 static uint32_t scale_channel(uint32_t v8, uint32_t size)
@@ -134,16 +147,19 @@ static void put24(uint8_t *p, uint32_t px)
     p[2] = (uint8_t)(px >> 16);
 }
 
-/* Paint cell (col, row) from the shadow buffer. */
+#define CURSOR_LINES 2              /* the underline cursor's scan lines */
+
+/* Paint cell (col, row) from the shadow buffer, with the cursor if it is there. */
 static void draw_cell(uint32_t col, uint32_t row)
 {
     const struct cell *cell = &cells[row][col];
     const struct color_pair *pair = &colors[cell->color];
     const uint8_t *glyph = font8x16[cell->ch];
     uint8_t *line = pixel_addr(col * FONT_WIDTH, row * FONT_HEIGHT);
+    bool cursor = col == cursor_col && row == cursor_row;
 
     for (int y = 0; y < FONT_HEIGHT; y++, line += fb.pitch) {
-        uint32_t bits = glyph[y];
+        uint32_t bits = cursor && y >= FONT_HEIGHT - CURSOR_LINES ? 0xFF : glyph[y];
         if (bytes_pp == 4) {
             uint32_t *px = (uint32_t *)line;
             for (int x = 0; x < FONT_WIDTH; x++)
@@ -186,15 +202,6 @@ static void scroll(void)
         set_cell(c, rows - 1, blank);
 }
 
-static void newline(void)
-{
-    cur_col = 0;
-    if (cur_row + 1 < rows)
-        cur_row++;
-    else
-        scroll();
-}
-
 /* Every pixel of the screen (margins too) to the background of blank_color. */
 static void clear_screen(void)
 {
@@ -214,8 +221,51 @@ static void clear_screen(void)
     for (uint32_t r = 0; r < rows; r++)
         for (uint32_t c = 0; c < cols; c++)
             cells[r][c] = (struct cell){ ' ', blank_color };
-    cur_col = cur_row = 0;
 }
+
+/* ---- the vt's operations ------------------------------------------------------ */
+
+static uint32_t rgb_of(uint8_t index, uint32_t def)
+{
+    return index < 16 ? palette[index] : def;
+}
+
+static void fb_put(uint32_t col, uint32_t row, uint8_t ch, uint8_t fg, uint8_t bg)
+{
+    uint32_t fg_rgb = rgb_of(fg, cur_fg), bg_rgb = rgb_of(bg, cur_bg);
+
+    if (colors[cur_color].fg_rgb != fg_rgb || colors[cur_color].bg_rgb != bg_rgb ||
+        !colors[cur_color].used)
+        cur_color = color_index(fg_rgb, bg_rgb);
+    if (ch < 0x20 || ch > 0x7E)
+        ch = FONT_UNKNOWN;
+    set_cell(col, row, (struct cell){ ch, cur_color });
+}
+
+static void fb_blank(uint32_t col, uint32_t row)
+{
+    set_cell(col, row, (struct cell){ ' ', blank_color });
+}
+
+static void fb_cursor(uint32_t col, uint32_t row, bool visible)
+{
+    uint32_t old_col = cursor_col, old_row = cursor_row;
+
+    if (!visible)
+        col = cols;
+    if (col == old_col && row == old_row)
+        return;
+    cursor_col = col;
+    cursor_row = row;
+    if (old_col < cols)
+        draw_cell(old_col, old_row);
+    if (col < cols)
+        draw_cell(col, row);
+}
+
+static const struct vt_ops fb_ops = {
+    .put = fb_put, .blank = fb_blank, .scroll = scroll, .cursor = fb_cursor,
+};
 
 static bool field_fits(uint32_t pos, uint32_t size, uint32_t bpp)
 {
@@ -261,51 +311,33 @@ int fbcon_init(const struct fb_info *info)
     cur_color = color_index(cur_fg, cur_bg);
     blank_color = cur_color;
 
+    cursor_col = cols;                  /* not drawn yet */
     clear_screen();
+    vt_init(&vt, &fb_ops, cols, rows);
     active = true;
     return 0;
 }
 
 /*
- * Write one character at the cursor (see fbcon.h for the control characters).
+ * Write one byte of terminal output (see fbcon.h).
  */
 void fbcon_putc(char c)
 {
-    uint8_t ch = (uint8_t)c;
-
-    if (!active)
-        return;
-    switch (ch) {
-    case '\n':
-        newline();
-        return;
-    case '\r':
-        cur_col = 0;
-        return;
-    case '\b':
-        if (cur_col > 0)
-            cur_col--;
-        return;
-    case '\t':
-        cur_col = (cur_col / 8 + 1) * 8;
-        if (cur_col > cols)
-            cur_col = cols;
-        return;
-    }
-    if (ch < 0x20)
-        return;
-    if (ch > 0x7E)
-        ch = FONT_UNKNOWN;
-    if (cur_col >= cols)
-        newline();
-    set_cell(cur_col, cur_row, (struct cell){ ch, cur_color });
-    cur_col++;
+    if (active)
+        vt_putc(&vt, c);
 }
 
 /* True once fbcon_init has succeeded. */
 bool fbcon_active(void)
 {
     return active;
+}
+
+/* The text size in cells (see fbcon.h). */
+void fbcon_size(uint32_t *ncols, uint32_t *nrows)
+{
+    *ncols = cols;
+    *nrows = rows;
 }
 
 /*

@@ -36,7 +36,7 @@ struct file *file_new(const struct file_ops *ops, struct ramfs_inode *ip, uint32
     f->refs = 1;
     f->flags = flags;
     f->ops = ops;
-    f->ip = ip;
+    f->ip = ip ? ramfs_iget(ip) : NULL;   /* an unlinked file lives until closed */
     return f;
 }
 
@@ -53,6 +53,8 @@ void file_put(struct file *f)
         return;
     if (f->ops->release)
         f->ops->release(f);
+    if (f->ip)
+        ramfs_iput(f->ip);
     kfree(f);
 }
 

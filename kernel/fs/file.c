@@ -5,12 +5,13 @@
  * struct file (kernel/include/kernel/file.h) whose operations are those
  * of its inode: ramfs files and directories here, devices their own (the
  * console's are in kernel/dev/console_file.c). The system calls on
- * descriptors alone (close, dup, fcntl, ioctl) are in fd.c. The filesystem
- * is read-only, so only devices are ever open for writing.
+ * descriptors alone (close, dup, fcntl, ioctl) are in fd.c, the calls on
+ * names (mkdir, unlink, rename, stat, chdir...) in path.c. A regular
+ * file's data is kept by mapping.c: reads and writes go through there, so
+ * that a write is what a MAP_SHARED mapping of the file sees.
  *
- * There is one working directory, "/": chdir accepts any directory and
- * changes nothing, getcwd always says "/", relative paths start at "/".
- * Search permission on the directories along a path is not checked.
+ * An open file holds a reference on its inode (file_new takes it,
+ * file_put drops it), so an unlinked file lives until its last close.
  *
  * Handlers never touch user memory except through copyin/copyout/copyinstr.
  */
@@ -23,14 +24,15 @@
 #include <kernel/uaccess.h>
 #include <kernel/console.h>
 #include <kernel/kheap.h>
+#include <kernel/time.h>
 #include <arch/memlayout.h>
 #include <uapi/errno.h>
 #include <uapi/fcntl.h>
 #include <uapi/stat.h>
 #include <string.h>
+#include <kernel/devmem.h>
 #include "ramfs.h"
-
-static const struct file_ops *inode_fops(const struct ramfs_inode *ip);
+#include "vfs.h"
 
 /* struct iovec as an i386 program lays it out. */
 struct linux_iovec {
@@ -47,92 +49,25 @@ struct linux_iovec {
 #define SEEK_HOLE 4
 #define SEEK_MAX SEEK_HOLE
 
-/* Permission bits asked of an inode (Linux MAY_*, also the access() bits). */
-#define MAY_EXEC 1
-#define MAY_WRITE 2
-#define MAY_READ 4
-
 _Static_assert(sizeof(struct linux_iovec) == 8, "iovec");
-
-/* ---- paths and permissions ------------------------------------------------ */
-
-/* Copy a user path into a new kernel buffer (caller kfrees *out). */
-static int get_path(const char __user *upath, char **out)
-{
-    char *path = kmalloc(RAMFS_PATH_MAX);
-    if (!path)
-        return -ENOMEM;
-    int n = copyinstr(path, upath, RAMFS_PATH_MAX);
-    if (n < 0) {
-        kfree(path);
-        return n;
-    }
-    *out = path;
-    return 0;
-}
-
-/* Resolve a user path. *parentp as for ramfs_walk (may be NULL). */
-static int lookup_user(const char __user *upath, struct ramfs_inode **ip,
-                       struct ramfs_inode **parentp)
-{
-    char *path;
-    int err = get_path(upath, &path);
-    if (err < 0)
-        return err;
-    err = ramfs_walk(path, ip, parentp);
-    kfree(path);
-    return err;
-}
-
-/* Is some group of p (real or effective set) the inode's group, gid 0? */
-static bool in_file_group(const struct proc *p, bool real)
-{
-    if (!real)
-        return proc_in_group(p, 0);
-    if (p->rgid == 0)
-        return true;
-    for (int i = 0; i < p->ngroups; i++)
-        if (p->groups[i] == 0)
-            return true;
-    return false;
-}
-
-/*
- * Linux's inode_permission for mask (MAY_*) on an inode owned by uid 0,
- * gid 0, with p's effective ids (real ids for access(2)). Writing a
- * directory or regular file of the read-only fs is -EROFS before anything
- * else; root may read and write anything, and execute what has an x bit.
- */
-static int permission(const struct ramfs_inode *ip, const struct proc *p, bool real, int mask)
-{
-    if ((mask & MAY_WRITE) && !ramfs_is_chr(ip))
-        return -EROFS;
-    uid_t uid = real ? p->ruid : p->euid;
-    if (uid == 0) {
-        if (!(mask & MAY_EXEC) || ramfs_is_dir(ip) || (ip->mode & (S_IXUSR | S_IXGRP | S_IXOTH)))
-            return 0;
-        return -EACCES;
-    }
-    uint32_t bits = in_file_group(p, real) ? (ip->mode >> 3) & 7 : ip->mode & 7;
-    return ((int)bits & mask) == mask ? 0 : -EACCES;
-}
 
 int fs_lookup_exec(const char *path, const uint8_t **data, uint32_t *size,
                    struct vm_object **obj)
 {
     struct ramfs_inode *ip;
-    int err = ramfs_walk(path, &ip, NULL);
+    int err = fs_resolve(AT_FDCWD, path, false, false, &ip, NULL);
     if (err < 0)
         return err;
     /* Linux's may_open refuses a directory; do_open_execat anything else
      * that is not a regular file (a device may well have an x bit). */
     if (!ramfs_is_reg(ip))
         return -EACCES;
-    if ((err = permission(ip, current, false, MAY_EXEC)) < 0)
+    if ((err = fs_permission(ip, current, false, MAY_EXEC)) < 0)
         return err;
+    if (!(*data = fs_data_flat(ip)))
+        return -ENOMEM;
     if (!(*obj = fs_file_object(ip)))
         return -ENOMEM;
-    *data = ip->data;
     *size = ip->size;
     return 0;
 }
@@ -142,16 +77,23 @@ int fs_mmap(int fd, bool shared, uint32_t prot, struct vm_object **obj, uint32_t
     struct file *f = fd_file(fd);
     if (!f)
         return -EBADF;
-    /* Every ramfs file is read-only, so no descriptor of one can write:
-     * a shared mapping may never get write, a private one may (its
-     * writes are copies). */
+    /* A shared mapping writes the file: only through a descriptor open
+     * for writing. A private one may always write (its writes are copies). */
     if (shared && (prot & VM_WRITE) && !file_can_write(f))
         return -EACCES;
     if (!file_can_read(f))
         return -EACCES;
-    if (!f->ip || !ramfs_is_reg(f->ip))
+    if (!f->ip || !ramfs_is_reg(f->ip) || f->ip->fops)
         return -ENODEV;
     *maxprot = VM_READ | VM_EXEC | (shared && !file_can_write(f) ? 0 : VM_WRITE);
+    /* A shared mapping through a writable descriptor maps the file's own
+     * pages, those write() changes. Through a read-only one, a file still
+     * in the initrd maps the initrd's frames (nothing to copy); a later
+     * first write(2) by someone else gives the file new pages that such a
+     * mapping does not see. */
+    int err;
+    if (shared && file_can_write(f) && (err = fs_data_own(f->ip)) < 0)
+        return err == -ENOSPC ? -ENOMEM : err;
     if (!(*obj = fs_file_object(f->ip)))
         return -ENOMEM;
     return 0;
@@ -159,33 +101,22 @@ int fs_mmap(int fd, bool shared, uint32_t prot, struct vm_object **obj, uint32_t
 
 /* ---- open and close ------------------------------------------------------- */
 
-/*
- * open(2): the lowest free descriptor, or -EMFILE, -ENOENT, -ENOTDIR,
- * -ENAMETOOLONG, -EFAULT, -EEXIST (O_CREAT|O_EXCL), -EISDIR (a directory
- * for writing or O_CREAT), -EROFS (writing, truncating or creating a ramfs
- * file; O_CREAT alone on an existing file is fine, as on Linux), -EACCES.
- */
-long sys_open(const char __user *upath, int flags, int mode)
+/* The open flags a file keeps (F_GETFL shows them). */
+#define OPEN_KEPT (O_ACCMODE | O_APPEND | O_NONBLOCK | O_DSYNC | O_ASYNC | O_DIRECT | \
+                   O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_SYNC | O_PATH)
+
+/* Open an existing inode ip as open(2) asks (created: made by this call,
+ * so no permission check, as Linux's FMODE_CREATED). */
+static int may_open(struct ramfs_inode *ip, int flags, bool created)
 {
-    struct ramfs_inode *ip, *parent;
-    (void)mode;                         /* nothing is ever created */
-
-    int fd = fd_free_slot(0);           /* Linux takes the descriptor first */
-    if (fd < 0)
-        return fd;
-    int err = lookup_user(upath, &ip, &parent);
-    if (err == -ENOENT && parent && (flags & O_CREAT))
-        return -EROFS;
-    if (err < 0)
-        return err;
-    if ((flags & O_CREAT) && (flags & O_EXCL))
-        return -EEXIST;
-
+    if (ramfs_is_lnk(ip))
+        return -ELOOP;                  /* O_NOFOLLOW met a symlink */
     int mask = 0;
     switch (flags & O_ACCMODE) {
     case O_RDONLY: mask = MAY_READ; break;
     case O_WRONLY: mask = MAY_WRITE; break;
-    default: mask = MAY_READ | MAY_WRITE; break;
+    case O_RDWR: mask = MAY_READ | MAY_WRITE; break;
+    default: mask = 0; break;           /* 3: neither (ioctl-only opens) */
     }
     if (flags & O_TRUNC)
         mask |= MAY_WRITE;
@@ -193,11 +124,109 @@ long sys_open(const char __user *upath, int flags, int mode)
         return -EISDIR;
     if ((flags & O_DIRECTORY) && !ramfs_is_dir(ip))
         return -ENOTDIR;
-    if ((err = permission(ip, current, false, mask)) < 0)
+    int err;
+    if (!created && (err = fs_permission(ip, current, false, mask)) < 0)
+        return err;
+    uint32_t type = ip->mode & S_IFMT;
+    if (type == S_IFIFO || type == S_IFSOCK || type == S_IFBLK ||
+        (type == S_IFCHR && !ip->fops))
+        return -ENXIO;                  /* a name without a driver behind it */
+    if ((flags & O_TRUNC) && ramfs_is_reg(ip) && !ip->fops && ip->size) {
+        if ((err = fs_data_truncate(ip, 0)) < 0)
+            return err;
+        ramfs_touch(ip, RAMFS_MTIME | RAMFS_CTIME);
+    }
+    return 0;
+}
+
+/* Create the last component of path for O_CREAT: 0 and *ip, or -errno.
+ * A dangling symlink there is followed: its target is what gets made. */
+static int open_create(int dirfd, const char *path, uint32_t mode, struct ramfs_inode **ip)
+{
+    struct ramfs_inode *start, *dir;
+    const char *name;
+    size_t len;
+    bool trailing;
+    char *buf = NULL;
+    int err = fs_at_start(dirfd, path, &start);
+    for (int links = 0; err == 0; links++) {
+        if ((err = ramfs_walk_parent(start, path, &dir, &name, &len, &trailing)) < 0)
+            break;
+        struct ramfs_inode *link = ramfs_find(dir, name, len);
+        if (!link || !ramfs_is_lnk(link))
+            break;
+        if (links >= RAMFS_SYMLOOP_MAX) {
+            err = -ELOOP;
+            break;
+        }
+        if (!buf && !(buf = kmalloc(RAMFS_PATH_MAX))) {
+            err = -ENOMEM;
+            break;
+        }
+        int n = ramfs_readlink(link, buf, RAMFS_PATH_MAX);
+        if (n < 0 || n >= RAMFS_PATH_MAX) {
+            err = n < 0 ? n : -ENAMETOOLONG;
+            break;
+        }
+        start = dir;
+        path = buf;
+    }
+    if (err == 0 && trailing)
+        err = -EISDIR;
+    if (err == 0 && (len == 0 || dir->dead))
+        err = len == 0 ? -EISDIR : -ENOENT;
+    if (err == 0)
+        err = fs_permission(dir, current, false, MAY_WRITE | MAY_EXEC);
+    if (err == 0) {
+        gid_t gid = (dir->mode & S_ISGID) ? dir->gid : current->egid;
+        *ip = ramfs_create(dir, name, len, S_IFREG | (mode & 07777 & ~current->umask),
+                           current->euid, gid, NULL);
+        if (!*ip)
+            err = -ENOMEM;
+    }
+    kfree(buf);
+    return err;
+}
+
+/*
+ * openat(2) (295; open 5): the lowest free descriptor, or -EMFILE,
+ * -ENOENT, -ENOTDIR, -ENAMETOOLONG, -EFAULT, -ELOOP (also O_NOFOLLOW on a
+ * symlink), -EEXIST (O_CREAT|O_EXCL), -EISDIR (a directory for writing or
+ * O_CREAT), -EACCES, -ENXIO (a FIFO or socket name), -EBADF (dirfd),
+ * -EOPNOTSUPP (O_TMPFILE). O_CREAT makes a regular file with mode &
+ * ~umask, owned by the caller's effective ids.
+ */
+long sys_openat(int dirfd, const char __user *upath, int flags, int mode)
+{
+    struct ramfs_inode *ip, *parent;
+    char *path;
+
+    if ((flags & O_TMPFILE) == O_TMPFILE)
+        return -EOPNOTSUPP;
+    int fd = fd_free_slot(0);           /* Linux takes the descriptor first */
+    if (fd < 0)
+        return fd;
+    int err = fs_get_path(upath, &path);
+    if (err < 0)
+        return err;
+    bool nofollow = (flags & O_NOFOLLOW) || ((flags & O_CREAT) && (flags & O_EXCL));
+    err = fs_resolve(dirfd, path, nofollow, false, &ip, &parent);
+    bool created = false;
+    if (err == -ENOENT && parent && (flags & O_CREAT)) {
+        err = open_create(dirfd, path, (uint32_t)mode, &ip);
+        created = err == 0;
+    } else if (err == 0 && (flags & O_CREAT) && (flags & O_EXCL)) {
+        err = -EEXIST;
+    } else if (err == -ENOENT && (flags & O_CREAT) && path[0] && path[strlen(path) - 1] == '/') {
+        err = -EISDIR;
+    }
+    kfree(path);
+    if (err < 0)
+        return err;
+    if ((err = may_open(ip, flags, created)) < 0)
         return err;
 
-    struct file *f = file_new(inode_fops(ip), ip,
-                              (uint32_t)flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC));
+    struct file *f = file_new(fs_inode_fops(ip), ip, (uint32_t)flags & OPEN_KEPT);
     if (!f)
         return -ENOMEM;
     fd = fd_install_from(f, fd, flags & O_CLOEXEC);    /* the slot found above */
@@ -205,19 +234,40 @@ long sys_open(const char __user *upath, int flags, int mode)
     return fd;
 }
 
+long sys_open(const char __user *path, int flags, int mode)
+{
+    return sys_openat(AT_FDCWD, path, flags, mode);
+}
+
+/* creat(2) (8): open(path, O_CREAT|O_WRONLY|O_TRUNC, mode). */
+long sys_creat(const char __user *path, int mode)
+{
+    return sys_openat(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode);
+}
+
 /* ---- read and write ------------------------------------------------------- */
 
-/* The file's bytes come straight from the archive, which is kernel memory. */
 static long reg_read(struct file *f, char __user *buf, size_t n)
 {
-    const struct ramfs_inode *ip = f->ip;
-    if (n == 0 || f->off >= ip->size)
-        return 0;
-    n = MIN(n, ip->size - (size_t)f->off);
-    long got = copyout_partial(buf, (const char *)ip->data + f->off, n);
+    long got = fs_data_read(f->ip, (uint64_t)f->off, buf, n);
     if (got > 0)
         f->off += got;
     return got;
+}
+
+/* Writes go at the offset, or at the end with O_APPEND; -EFBIG past the
+ * largest file, -ENOSPC when frames run out. */
+static long reg_write(struct file *f, const char __user *buf, size_t n)
+{
+    struct ramfs_inode *ip = f->ip;
+    if (f->flags & O_APPEND)
+        f->off = ip->size;
+    long put = fs_data_write(ip, (uint64_t)f->off, buf, n);
+    if (put > 0) {
+        f->off += put;
+        ramfs_touch(ip, RAMFS_MTIME | RAMFS_CTIME);
+    }
+    return put;
 }
 
 static long dir_read(struct file *f, char __user *buf, size_t n)
@@ -332,6 +382,124 @@ long sys_writev(int fd, const struct linux_iovec __user *iov, uint32_t iovcnt)
     return rw_vector(fd, iov, iovcnt, true);
 }
 
+/* pread64 and pwrite64 once the descriptor is known: at offset off,
+ * leaving f->off alone. */
+static long rw_at(int fd, char __user *buf, size_t n, uint32_t lo, uint32_t hi, bool write)
+{
+    struct file *f = fd_file(fd);
+    if (!f)
+        return -EBADF;
+    int64_t off = (int64_t)(((uint64_t)hi << 32) | lo);
+    if (off < 0)
+        return -EINVAL;
+    if (write ? !file_can_write(f) : !file_can_read(f))
+        return -EBADF;
+    if (!f->ops->seek)
+        return -ESPIPE;                 /* pipes, terminals */
+    if (!user_range_ok(buf, n))
+        return -EFAULT;
+    n = MIN(n, MAX_RW_COUNT);
+    int64_t saved = f->off;
+    uint32_t saved_flags = f->flags;
+    long r;
+    f->off = off;
+    if (write) {
+        /* Linux's pwrite on an O_APPEND file appends too (a known quirk). */
+        r = f->ops->write ? f->ops->write(f, buf, n) : -EINVAL;
+    } else {
+        r = f->ops->read ? f->ops->read(f, buf, n) : -EINVAL;
+    }
+    f->off = saved;
+    f->flags = saved_flags;
+    return r;
+}
+
+/* pread64(2) (180): bytes read at offset (lo, hi), or -EBADF, -EINVAL
+ * (negative offset), -ESPIPE (not seekable), -EISDIR, -EFAULT. */
+long sys_pread64(int fd, void __user *buf, size_t count, uint32_t off_lo, uint32_t off_hi)
+{
+    return rw_at(fd, buf, count, off_lo, off_hi, false);
+}
+
+/* pwrite64(2) (181): as pread64 for writing. */
+long sys_pwrite64(int fd, const void __user *buf, size_t count, uint32_t off_lo, uint32_t off_hi)
+{
+    return rw_at(fd, (char __user *)(uintptr_t)buf, count, off_lo, off_hi, true);
+}
+
+/* Set a regular file's size (zeros when it grows), with its times. */
+static long truncate_inode(struct ramfs_inode *ip, int64_t len)
+{
+    int err = fs_data_truncate(ip, (uint64_t)len);
+    if (err == 0)
+        ramfs_touch(ip, RAMFS_MTIME | RAMFS_CTIME);
+    return err;
+}
+
+/* truncate64(2) (193; truncate 92): 0 or -EINVAL (negative, not a
+ * regular file), -EISDIR, -EACCES, -EFBIG, -ENOSPC, the walk's errors. */
+static long do_truncate(const char __user *upath, int64_t len)
+{
+    char *path;
+    struct ramfs_inode *ip;
+    if (len < 0)
+        return -EINVAL;
+    int err = fs_get_path(upath, &path);
+    if (err < 0)
+        return err;
+    err = fs_resolve(AT_FDCWD, path, false, false, &ip, NULL);
+    kfree(path);
+    if (err < 0)
+        return err;
+    if (ramfs_is_dir(ip))
+        return -EISDIR;
+    if (!ramfs_is_reg(ip) || ip->fops)
+        return -EINVAL;
+    if ((err = fs_permission(ip, current, false, MAY_WRITE)) < 0)
+        return err;
+    return truncate_inode(ip, len);
+}
+
+long sys_truncate(const char __user *path, int32_t len)
+{
+    return do_truncate(path, len);
+}
+
+long sys_truncate64(const char __user *path, uint32_t lo, uint32_t hi)
+{
+    return do_truncate(path, (int64_t)(((uint64_t)hi << 32) | lo));
+}
+
+/* ftruncate64(2) (194; ftruncate 93): 0 or -EINVAL (negative, not open
+ * for writing, not a regular file), -EBADF, -EFBIG, -ENOSPC. */
+static long do_ftruncate(int fd, int64_t len)
+{
+    if (len < 0)
+        return -EINVAL;
+    struct file *f = fd_file(fd);
+    if (!f)
+        return -EBADF;
+    if (!f->ip || !ramfs_is_reg(f->ip) || f->ip->fops || !file_can_write(f))
+        return -EINVAL;
+    return truncate_inode(f->ip, len);
+}
+
+long sys_ftruncate(int fd, int32_t len)
+{
+    return do_ftruncate(fd, len);
+}
+
+long sys_ftruncate64(int fd, uint32_t lo, uint32_t hi)
+{
+    return do_ftruncate(fd, (int64_t)(((uint64_t)hi << 32) | lo));
+}
+
+/* fsync(2) (118), fdatasync (148): nothing to write back; 0 or -EBADF. */
+long sys_fsync(int fd)
+{
+    return fd_file(fd) ? 0 : -EBADF;
+}
+
 /* ---- seeking -------------------------------------------------------------- */
 
 /*
@@ -379,6 +547,7 @@ static int64_t file_seek(struct file *f, int64_t off, uint32_t whence)
 
 static const struct file_ops reg_fops = {
     .read = reg_read,
+    .write = reg_write,
     .seek = ramfs_seek,
 };
 
@@ -388,7 +557,7 @@ static const struct file_ops dir_fops = {
 };
 
 /* The operations of a file opened from ip. */
-static const struct file_ops *inode_fops(const struct ramfs_inode *ip)
+const struct file_ops *fs_inode_fops(const struct ramfs_inode *ip)
 {
     if (ip->fops)
         return ip->fops;
@@ -398,7 +567,7 @@ static const struct file_ops *inode_fops(const struct ramfs_inode *ip)
 struct file *fs_open_console(void)
 {
     struct ramfs_inode *ip = ramfs_console();
-    return ip ? file_new(inode_fops(ip), ip, O_RDWR) : NULL;
+    return ip ? file_new(fs_inode_fops(ip), ip, O_RDWR) : NULL;
 }
 
 /* lseek(2): the new offset, or -EBADF, -EINVAL, -ESPIPE (console), -ENXIO,
@@ -432,72 +601,6 @@ long sys__llseek(int fd, uint32_t offset_high, uint32_t offset_low,
     return copyout(result, &pos, sizeof(pos));
 }
 
-/* ---- attributes ----------------------------------------------------------- */
-
-static long stat_inode(const struct ramfs_inode *ip, struct linux_stat __user *st)
-{
-    struct linux_stat ks;
-    ramfs_stat(ip, &ks);
-    return copyout(st, &ks, sizeof(ks));
-}
-
-static long stat64_inode(const struct ramfs_inode *ip, struct linux_stat64 __user *st)
-{
-    struct linux_stat64 ks;
-    ramfs_stat64(ip, &ks);
-    return copyout(st, &ks, sizeof(ks));
-}
-
-/* stat(2) family: 0 or -EBADF, -ENOENT, -ENOTDIR, -ENAMETOOLONG, -EFAULT. */
-long sys_stat(const char __user *path, struct linux_stat __user *st)
-{
-    struct ramfs_inode *ip;
-    int err = lookup_user(path, &ip, NULL);
-    return err < 0 ? err : stat_inode(ip, st);
-}
-
-/* No symbolic links: lstat is stat. */
-long sys_lstat(const char __user *path, struct linux_stat __user *st)
-{
-    return sys_stat(path, st);
-}
-
-long sys_fstat(int fd, struct linux_stat __user *st)
-{
-    struct file *f = fd_file(fd);
-    return f ? stat_inode(f->ip, st) : -EBADF;
-}
-
-long sys_stat64(const char __user *path, struct linux_stat64 __user *st)
-{
-    struct ramfs_inode *ip;
-    int err = lookup_user(path, &ip, NULL);
-    return err < 0 ? err : stat64_inode(ip, st);
-}
-
-long sys_lstat64(const char __user *path, struct linux_stat64 __user *st)
-{
-    return sys_stat64(path, st);
-}
-
-long sys_fstat64(int fd, struct linux_stat64 __user *st)
-{
-    struct file *f = fd_file(fd);
-    return f ? stat64_inode(f->ip, st) : -EBADF;
-}
-
-/* access(2) checks with the real uid and gid, as Linux does. */
-long sys_access(const char __user *path, int mode)
-{
-    struct ramfs_inode *ip;
-    if (mode & ~(MAY_READ | MAY_WRITE | MAY_EXEC))
-        return -EINVAL;
-    int err = lookup_user(path, &ip, NULL);
-    if (err < 0)
-        return err;
-    return mode ? permission(ip, current, true, mode) : 0;
-}
-
 /* ---- directories ---------------------------------------------------------- */
 
 /* getdents64(2): bytes of records stored, 0 at the end, or -EBADF,
@@ -525,24 +628,49 @@ long sys_getdents64(int fd, void __user *dirp, uint32_t count)
     return n;
 }
 
-/* getcwd(2): always "/", so 2 (the length with the NUL), or -ERANGE, -EFAULT. */
-long sys_getcwd(char __user *buf, size_t size)
+/* ---- what ramfs.c asks of the kernel -------------------------------------- */
+
+void ramfs_now(uint32_t *sec, uint32_t *nsec)
 {
-    if (size < 2)
-        return -ERANGE;
-    if (copyout(buf, "/", 2) < 0)
-        return -EFAULT;
-    return 2;
+    int64_t ns = time_realtime_coarse_ns();
+    *sec = (uint32_t)(ns / 1000000000);
+    *nsec = (uint32_t)(ns % 1000000000);
 }
 
-/* Checks the path like Linux; the working directory stays "/". */
-long sys_chdir(const char __user *path)
+int ramfs_search_ok(const struct ramfs_inode *dir)
 {
-    struct ramfs_inode *ip;
-    int err = lookup_user(path, &ip, NULL);
-    if (err < 0)
-        return err;
-    if (!ramfs_is_dir(ip))
-        return -ENOTDIR;
-    return permission(ip, current, false, MAY_EXEC);
+    if (!current)
+        return 0;                       /* boot: indexing the initrd */
+    return fs_permission(dir, current, false, MAY_EXEC);
 }
+
+/* ---- /dev/null, zero, full, random, urandom (mem major 1) ----------------- */
+
+static int mem_minor(const struct file *f)
+{
+    return (int)(f->ip->rdev & 0xff);
+}
+
+static long devmem_file_read(struct file *f, char __user *buf, size_t n)
+{
+    return devmem_read(mem_minor(f), buf, n);
+}
+
+static long devmem_file_write(struct file *f, const char __user *buf, size_t n)
+{
+    return devmem_write(mem_minor(f), buf, n);
+}
+
+/* Seeking any of them succeeds and changes nothing, as Linux's null_lseek. */
+static int64_t devmem_seek(struct file *f, int64_t off, uint32_t whence)
+{
+    (void)off, (void)whence;
+    f->off = 0;
+    return 0;
+}
+
+const struct file_ops devmem_fops = {
+    .read = devmem_file_read,
+    .write = devmem_file_write,
+    .seek = devmem_seek,
+};

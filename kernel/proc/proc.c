@@ -125,6 +125,7 @@ void proc_start_init(const char *const argv[])
     p->vm = vm_space_create();
     if (!p->vm || fs_init_console_fds(p) < 0)
         panic("init: out of memory");
+    fs_proc_init(p);
     current = p;                        /* exec works on current */
     err = proc_exec_kernel(argv[0], argv);
     if (err < 0)
@@ -156,6 +157,7 @@ struct proc *proc_fork(uint32_t flags, uint32_t newsp, int *err)
         proc_free(child);
         return NULL;
     }
+    fs_fork_cwd(child, current);
     *child->tf = *current->tf;
     arch_fpu_save(current->fpu);        /* the live state, for the child */
     memcpy(child->fpu, current->fpu, sizeof(child->fpu));
@@ -320,6 +322,7 @@ void proc_exit(int status)
     if (p == initproc)
         panic("init exited with status 0x%x", status);
     fs_close_all(p);
+    fs_exit_cwd(p);
     vm_space_destroy(p->vm);            /* detaches every shm attachment */
     p->vm = NULL;
     vfork_release(p);

@@ -7,9 +7,17 @@
  * fbcon must never touch. The text fbcon should show is tracked by a small
  * model here (`model`), and the pixels of every cell are compared with it.
  *
+ * Text goes in as the console sends it, with "\r\n" for a newline; the
+ * escape sequences of the VT100 interpreter (kernel/dev/vt.c) are checked
+ * cell by cell against the model too: cursor moves and their clamping,
+ * erasing, colours, save/restore, the cursor position report, unknown
+ * sequences, and the underline cursor itself. All other checks hide the
+ * cursor first (ESC [ ? 25 l), so that every cell shows just its text.
+ *
  * Build and run (from the top of the tree):
  *   gcc -std=gnu11 -O2 -Wall -Wextra -Werror -Ikernel/include tests/host/test_fbcon.c \
- *       kernel/dev/fbcon.c kernel/dev/font8x16.c -o build/host/test_fbcon && build/host/test_fbcon
+ *       kernel/dev/fbcon.c kernel/dev/vt.c kernel/dev/font8x16.c -o build/host/test_fbcon \
+ *       && build/host/test_fbcon
  * Prints PASS/FAIL per check; exits non-zero if any check failed.
  */
 #include <stdarg.h>
@@ -18,6 +26,7 @@
 #include <string.h>
 #include <kernel/fbcon.h>
 #include <kernel/font.h>
+#include <kernel/vt.h>
 #include <uapi/errno.h>
 
 #define CANARY 0xA5
@@ -224,10 +233,19 @@ static void model_putc(uint8_t ch)
     }
 }
 
-/* Through fbcon and the model alike. */
+/* Bytes to fbcon only. */
+static void emit(const char *s)
+{
+    for (; *s; s++)
+        fbcon_putc(*s);
+}
+
+/* Through fbcon and the model alike; '\n' goes to fbcon as "\r\n". */
 static void put(const char *s)
 {
     for (; *s; s++) {
+        if (*s == '\n')
+            fbcon_putc('\r');
         fbcon_putc(*s);
         model_putc((uint8_t)*s);
     }
@@ -262,6 +280,7 @@ static bool start(uint32_t fg, uint32_t bg)
     model_reset(fg, bg);
     if (rc != 0)
         return fail("fbcon_init returned %d", rc);
+    emit("\033[?25l");                  /* cursor off: cells show just text */
     return true;
 }
 
@@ -314,7 +333,7 @@ static void check_control(void)
     put("ab\tc\n");                             /* c at column 8 */
     put("xyz\rQ\n");                            /* Q over x */
     put("abc\b\bZ\n");                          /* Z over b */
-    put("\x01\x1b\x7f\x80!\n");                 /* ignored, ignored, box, box, ! */
+    put("\x01\x7f\x80!\n");                     /* ignored, box, box, ! */
     put("1\t2\t\t3\n");
     memset(line, 'w', cols);                    /* a full line, then one more */
     line[cols] = 0;
@@ -380,6 +399,241 @@ static void check_scroll(void)
     report(cfg, "many scrolls leave exactly the expected text", ok);
 }
 
+/* ---- escape sequences ------------------------------------------------------------ */
+
+/* The colours SGR gives, written out independently of fbcon's table. */
+#define RED     0xAA0000
+#define GREEN_B 0x55FF55
+#define BLUE    0x0000AA
+#define GREY    0xAAAAAA
+#define WHITE_B 0xFFFFFF
+#define GREY_B  0x555555
+
+static void mset(uint32_t col, uint32_t row, uint8_t ch, uint32_t fg, uint32_t bg)
+{
+    model[row][col] = (struct mcell){ ch, fg, bg };
+}
+
+/* Fill the screen with letters; the model too. */
+static void fill(void)
+{
+    for (uint32_t r = 0; r < rows; r++) {
+        char cmd[32];
+        snprintf(cmd, sizeof(cmd), "\033[%u;1H", r + 1);
+        emit(cmd);
+        for (uint32_t c = 0; c < cols; c++) {
+            char ch[2] = { (char)('a' + (r + c) % 26), 0 };
+            emit(ch);
+            mset(c, r, (uint8_t)ch[0], FG, BG);
+        }
+    }
+}
+
+static void blank_model(uint32_t row, uint32_t from, uint32_t to)
+{
+    for (uint32_t c = from; c < to; c++)
+        mset(c, row, ' ', FG, BG);
+}
+
+static void check_cursor_moves(void)
+{
+    bool ok = start(FG, BG);
+
+    emit("\033[5;10HX");                        /* row 5, column 10: 1-based */
+    mset(9, 4, 'X', FG, BG);
+    emit("\033[2AY");                           /* up 2 from (10, 4) */
+    mset(10, 2, 'Y', FG, BG);
+    emit("\033[3BZ");                           /* down 3 */
+    mset(11, 5, 'Z', FG, BG);
+    emit("\033[4D1");                           /* back 4 from column 12 */
+    mset(8, 5, '1', FG, BG);
+    emit("\033[CC2");                           /* forward 1 (no count), 'C', '2' */
+    mset(10, 5, 'C', FG, BG);
+    mset(11, 5, '2', FG, BG);
+    emit("\033[H3");                            /* home */
+    mset(0, 0, '3', FG, BG);
+    emit("\033[7;3f4");                         /* f is H */
+    mset(2, 6, '4', FG, BG);
+    emit("\033[9G5");                           /* column 9 */
+    mset(8, 6, '5', FG, BG);
+    emit("\033[;H6");                           /* empty parameters: 1;1 */
+    mset(0, 0, '6', FG, BG);
+    emit("\033[2E7\033[1F8");                   /* next line x2, previous line */
+    mset(0, 2, '7', FG, BG);
+    mset(0, 1, '8', FG, BG);
+    emit("\033[4;4H\r\n\x08q\tT");               /* \r, LF, \b at column 0, tab */
+    mset(0, 4, 'q', FG, BG);
+    mset(8, 4, 'T', FG, BG);
+    emit("\033[6;6Hab\ncd");                    /* LF alone keeps the column */
+    mset(5, 5, 'a', FG, BG);
+    mset(6, 5, 'b', FG, BG);
+    mset(7, 6, 'c', FG, BG);
+    mset(8, 6, 'd', FG, BG);
+    ok = ok && screen_matches_model() && canary_intact();
+    report(cfg, "CSI A B C D E F G H f, LF, \\r, \\b, \\t move the cursor", ok);
+
+    /* Clamping: nothing goes off the screen, however large the numbers. */
+    ok = start(FG, BG);
+    emit("\033[999;999HZ");
+    mset(cols - 1, rows - 1, 'Z', FG, BG);
+    emit("\033[99999999999A\033[99999999999DA");   /* up and left, beyond the edge */
+    mset(0, 0, 'A', FG, BG);
+    emit("\033[0;0HB");                         /* 0 is 1 */
+    mset(0, 0, 'B', FG, BG);
+    emit("\033[3;1H\033[999CR");                /* the last column */
+    mset(cols - 1, 2, 'R', FG, BG);
+    emit("\033[999B\033[1;1H\033[999BD");       /* the last row */
+    mset(0, rows - 1, 'D', FG, BG);
+    emit("\033[1;1H\033[1;2;3;4;5;6;7;8;9;10;11;12;13;14;15;16;17;18;19;20HE");
+    mset(1, 0, 'E', FG, BG);                    /* too many parameters: the first two count */
+    ok = ok && screen_matches_model() && canary_intact();
+    report(cfg, "cursor moves are clamped to the screen", ok);
+}
+
+static void check_erase(void)
+{
+    bool ok = start(FG, BG);
+
+    fill();
+    emit("\033[2;5H\033[K");                    /* row 2 from column 5 */
+    blank_model(1, 4, cols);
+    emit("\033[3;5H\033[1K");                   /* row 3 up to column 5 */
+    blank_model(2, 0, 5);
+    emit("\033[4;5H\033[2K");                   /* all of row 4 */
+    blank_model(3, 0, cols);
+    emit("\033[5;3H\033[4X");                   /* 4 cells from column 3 */
+    blank_model(4, 2, 6);
+    ok = ok && screen_matches_model() && canary_intact();
+    report(cfg, "CSI K (0, 1, 2) and CSI X erase in the line", ok);
+
+    ok = start(FG, BG);
+    fill();
+    emit("\033[6;10H\033[J");                   /* from the cursor to the end */
+    blank_model(5, 9, cols);
+    for (uint32_t r = 6; r < rows; r++)
+        blank_model(r, 0, cols);
+    emit("\033[3;4H\033[1J");                   /* from the start to the cursor */
+    for (uint32_t r = 0; r < 2; r++)
+        blank_model(r, 0, cols);
+    blank_model(2, 0, 4);
+    ok = ok && screen_matches_model() && canary_intact();
+    emit("\033[2J");
+    for (uint32_t r = 0; r < rows; r++)
+        blank_model(r, 0, cols);
+    ok = ok && screen_matches_model() && canary_intact();
+    report(cfg, "CSI J (0, 1, 2) erase in the display", ok);
+}
+
+static void check_colors(void)
+{
+    bool ok = start(FG, BG);
+
+    emit("\033[31mr\033[0mn");
+    mset(0, 0, 'r', RED, BG);
+    mset(1, 0, 'n', FG, BG);
+    emit("\033[1;32mg\033[22m\033[44mb\033[m.");
+    mset(2, 0, 'g', GREEN_B, BG);
+    mset(3, 0, 'b', 0x00AA00, BLUE);            /* bold off: normal green */
+    mset(4, 0, '.', FG, BG);
+    emit("\033[7mv\033[27m\033[97;100mw\033[39mx\033[49my");
+    mset(5, 0, 'v', 0x000000, GREY);            /* reverse of the defaults */
+    mset(6, 0, 'w', WHITE_B, GREY_B);
+    mset(7, 0, 'x', FG, GREY_B);
+    mset(8, 0, 'y', FG, BG);
+    emit("\033[38;5;196;31mz\033[0m");          /* 256-colour form skipped, then red */
+    mset(9, 0, 'z', RED, BG);
+    emit("\033[34;41m\033[2;1H\033[K\033[0m");  /* erased cells: the screen's colours */
+    ok = ok && screen_matches_model() && canary_intact();
+    report(cfg, "SGR: reset, bold, 30-37, 40-47, 90-97, 100-107, 39, 49, 7, 27", ok);
+}
+
+static char reply[64];
+static size_t reply_len;
+
+static void capture_reply(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n && reply_len < sizeof(reply) - 1; i++)
+        reply[reply_len++] = s[i];
+    reply[reply_len] = 0;
+}
+
+static void check_reports_and_saves(void)
+{
+    bool ok = start(FG, BG);
+    char want[32];
+
+    vt_set_reply(capture_reply);
+    reply_len = 0;
+    emit("\033[3;7H\033[6n");
+    ok = ok && (strcmp(reply, "\033[3;7R") == 0 || fail("reply to 6n is \"\\e%s\"", reply + 1));
+    reply_len = 0;
+    emit("\033[999;999H\033[6n");
+    snprintf(want, sizeof(want), "\033[%u;%uR", rows, cols);
+    ok = ok && (strcmp(reply, want) == 0 || fail("reply at the corner is \"\\e%s\"", reply + 1));
+    reply_len = 0;
+    emit("\033[5n");
+    ok = ok && (strcmp(reply, "\033[0n") == 0 || fail("reply to 5n is \"\\e%s\"", reply + 1));
+    report(cfg, "CSI 6n reports the cursor, CSI 5n the status", ok);
+
+    ok = start(FG, BG);
+    emit("\033[4;4H\033[31m\0337\033[1;1H\033[0mA\0338B");
+    mset(0, 0, 'A', FG, BG);
+    mset(3, 3, 'B', RED, BG);                   /* ESC 8: place and colour back */
+    emit("\033[0m\033[6;2H\033[s\033[1;9HC\033[uD");
+    mset(8, 0, 'C', FG, BG);
+    mset(1, 5, 'D', FG, BG);
+    ok = ok && screen_matches_model() && canary_intact();
+    report(cfg, "ESC 7/8 and CSI s/u save and restore the cursor", ok);
+
+    ok = start(FG, BG);
+    emit("\033[12;34zA");                       /* unknown final byte */
+    emit("\033]0;a title\007B");                /* OSC to BEL */
+    emit("\033]2;another\033\\C");              /* OSC to ST */
+    emit("\033(BD\033#8E");                     /* character set, DEC test: 1 byte */
+    emit("\033[?1049hF\033[?7lG");              /* private modes ignored */
+    emit("\033[1\030H\033[2\032I");             /* CAN and SUB abort a sequence */
+    emit("\033[>0cJ\033ZK");                    /* device attributes, ESC Z: ignored */
+    const char *want_text = "ABCDEFGHIJK";
+    for (uint32_t i = 0; want_text[i]; i++)
+        mset(i, 0, (uint8_t)want_text[i], FG, BG);
+    ok = ok && screen_matches_model() && canary_intact();
+    report(cfg, "unknown sequences are consumed whole and ignored", ok);
+    vt_set_reply(NULL);
+}
+
+/* The cursor cell shows its text with the last two scan lines in its fg. */
+static bool cursor_at(uint32_t col, uint32_t row, uint8_t ch, uint32_t fg, uint32_t bg)
+{
+    uint8_t fgb[4], bgb[4];
+
+    color_bytes(fg, fgb);
+    color_bytes(bg, bgb);
+    for (uint32_t y = 0; y < 16; y++)
+        for (uint32_t x = 0; x < 8; x++) {
+            bool on = y >= 14 || (font8x16[ch][y] & (0x80 >> x));
+            if (memcmp(pixel(col * 8 + x, row * 16 + y), on ? fgb : bgb, bpp_bytes) != 0)
+                return fail("cursor cell (%u,%u): pixel (%u,%u) is off", col, row, x, y);
+        }
+    return true;
+}
+
+static void check_cursor(void)
+{
+    bool ok = start(FG, BG);
+
+    emit("\033[?25h");
+    ok = ok && cursor_at(0, 0, ' ', FG, BG);
+    put("ab");
+    ok = ok && cursor_at(2, 0, ' ', FG, BG) && cell_shows(1, 0, 'b', FG, BG);
+    emit("\033[1;1H");
+    ok = ok && cursor_at(0, 0, 'a', FG, BG) && cell_shows(2, 0, ' ', FG, BG);
+    emit("\033[3;5H\033[31m");
+    ok = ok && cursor_at(4, 2, ' ', FG, BG) && cell_shows(0, 0, 'a', FG, BG);
+    emit("\033[?25l");
+    ok = ok && cell_shows(4, 2, ' ', FG, BG);
+    report(cfg, "the cursor is an underline that follows, and hides", ok);
+}
+
 static void check_reject(void)
 {
     static const char *const bad[] = {
@@ -423,6 +677,11 @@ int main(void)
         check_glyph();
         check_control();
         check_scroll();
+        check_cursor_moves();
+        check_erase();
+        check_colors();
+        check_reports_and_saves();
+        check_cursor();
         check_reject();
     }
     free(mem);

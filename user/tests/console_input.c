@@ -5,7 +5,7 @@
  *
  * Each row types its input, then reads, each read expecting its bytes
  * (an empty expectation is end of file, read returning 0): a line becomes
- * readable at Enter, backspace erases, Enter may be a carriage return
+ * readable at Enter, DEL (VERASE) erases, Enter may be a carriage return
  * (ICRNL), a short read leaves the rest of the line for the next one, and
  * Ctrl-D ends a line without a newline: on an empty line read returns 0
  * (end of file), which makes the interactive shell leave.
@@ -48,7 +48,8 @@ static const struct {
     struct expect reads[4];
 } rows[] = {
     { "a line is read whole, with its newline", "hello\n", { { 64, "hello\n" } } },
-    { "backspace and DEL erase", "ab\bc\x7f" "d\n", { { 64, "ad\n" } } },
+    /* VERASE is DEL (the keyboard's Backspace sends it); ^H is data, as on Linux. */
+    { "DEL erases, ^H is data", "ab\bc\x7f" "d\n", { { 64, "ab\bd\n" } } },
     { "carriage return is Enter (ICRNL)", "cr\r", { { 64, "cr\n" } } },
     { "a short read leaves the rest of the line", "abcdef\n",
       { { 2, "ab" }, { 3, "cde" }, { 64, "f\n" } } },

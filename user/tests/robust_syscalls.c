@@ -27,7 +27,7 @@ static void test_enosys(void)
         -1, -2, (long)0x80000000, 0x7fffffff, 0xFFFF, 1000, 4096, 512, 503, 511,
         17 /* break */, 31 /* stty */, 32 /* gtty */, 35 /* ftime */, 44 /* prof */,
         53 /* lock */, 56 /* mpx */, 98 /* profil */, 137 /* afs_syscall */,
-        188 /* getpmsg */, 189 /* putpmsg */, 222, 223, 251, 285, 439,
+        188 /* getpmsg */, 189 /* putpmsg */, 222, 223, 251, 285, 440,
     };
     for (size_t i = 0; i < sizeof(nrs) / sizeof(nrs[0]); i++) {
         char what[64];

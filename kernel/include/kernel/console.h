@@ -12,21 +12,19 @@ struct file_ops;
 
 void console_init_screen(const struct fb_info *fb);   /* NULL: VGA text */
 const char *console_screen_name(void);
+/* Kernel messages: '\n' becomes "\r\n". */
 void console_putc(char c);
 void console_write(const char *s, size_t n);
+/* Bytes as they are, to the serial port and the screen (the tty's output). */
+void console_emit(const char *s, size_t n);
 
 /* The foreground process group: Ctrl-C sends it SIGINT, Ctrl-\ SIGQUIT. */
 void console_set_foreground(pid_t pgid);
 pid_t console_foreground(void);
 
-/* Input: one character, typed (from the serial and keyboard interrupt
- * handlers) or pushed by TIOCSTI; called with interrupts off. */
+/* Input: one character typed (from the serial and keyboard interrupt
+ * handlers), for the line discipline (kernel/dev/tty.c); interrupts off. */
 void console_input(char c);
-/* Read up to n bytes of a completed line; blocks. Returns bytes read, 0 at
- * end of file (Ctrl-D on an empty line), -1 if a signal interrupted. */
-ssize_t console_read(char *buf, size_t n);
-/* Would console_read return without sleeping? */
-bool console_readable(void);
 /* The console as an open file's operations (kernel/dev/console_file.c). */
 extern const struct file_ops console_fops;
 

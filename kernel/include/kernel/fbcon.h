@@ -33,22 +33,28 @@ struct fb_info {
 int fbcon_init(const struct fb_info *info);
 
 /*
- * Write one character at the cursor. Printable ASCII is drawn (other bytes
- * above 0x7E as a box), '\n' goes to the start of the next line, '\r' to the
- * start of this one, '\b' one cell left (without erasing), '\t' to the next
- * multiple of 8; other control characters are ignored. Scrolls at the bottom.
- * Does nothing before a successful fbcon_init.
+ * Write one byte of terminal output through the VT100 interpreter
+ * (kernel/include/kernel/vt.h): printable ASCII is drawn at the cursor
+ * (other bytes above 0x7E as a box), '\n' moves down a line (the column
+ * stays), '\r' to the start of the line, '\b' one cell left (without
+ * erasing), '\t' to the next multiple of 8; escape sequences move the
+ * cursor, erase and set colours. Scrolls at the bottom. The cursor shows as
+ * an underline. Does nothing before a successful fbcon_init.
  */
 void fbcon_putc(char c);
 
 /* True once fbcon_init has succeeded. */
 bool fbcon_active(void);
 
+/* The screen's size in text cells (0 x 0 before fbcon_init). */
+void fbcon_size(uint32_t *cols, uint32_t *rows);
+
 /*
- * Colours (0xRRGGBB) for the characters written from now on. The colours set
- * when fbcon_init runs are also the screen's: it is cleared to that background,
- * and so is every line scrolled in later. Default: light grey on black. May be
- * called before fbcon_init.
+ * The default colours (0xRRGGBB): those of characters written from now on
+ * in SGR 39/49 (the colours after ESC [ 0 m). The colours set when
+ * fbcon_init runs are also the screen's: it is cleared to that background,
+ * and so is every cell erased or scrolled in later. Default: light grey on
+ * black. May be called before fbcon_init.
  */
 void fbcon_set_color(uint32_t fg_rgb, uint32_t bg_rgb);
 

@@ -13,6 +13,9 @@ struct linux_stat;
 struct linux_stat64;
 struct linux_iovec;
 struct linux_pollfd;
+struct linux_statx;
+struct linux_statfs;
+struct linux_statfs64;
 struct timespec32;
 struct timespec64_k;
 struct timeval32;
@@ -61,5 +64,62 @@ long sys_pselect6_time64(int n, uint32_t __user *in, uint32_t __user *out,
 long sys_ppoll_time64(struct linux_pollfd __user *fds, uint32_t nfds,
                       struct timespec64_k __user *ts, const uint64_t __user *mask,
                       uint32_t masksize);                                       /* 414 */
+/* Names and attributes (kernel/fs/path.c), reads and writes at offsets
+ * and truncation (kernel/fs/file.c). */
+long sys_creat(const char __user *path, int mode);                              /*   8 */
+long sys_link(const char __user *oldpath, const char __user *newpath);          /*   9 */
+long sys_unlink(const char __user *path);                                       /*  10 */
+long sys_mknod(const char __user *path, uint32_t mode, uint32_t dev);           /*  14 */
+long sys_chmod(const char __user *path, uint32_t mode);                         /*  15 */
+long sys_lchown16(const char __user *path, uint32_t uid, uint32_t gid);         /*  16 */
+long sys_utime(const char __user *path, const int32_t __user *times);           /*  30 */
+long sys_rename(const char __user *oldpath, const char __user *newpath);        /*  38 */
+long sys_mkdir(const char __user *path, uint32_t mode);                         /*  39 */
+long sys_rmdir(const char __user *path);                                        /*  40 */
+long sys_symlink(const char __user *target, const char __user *path);           /*  83 */
+long sys_readlink(const char __user *path, char __user *buf, int bufsiz);       /*  85 */
+long sys_truncate(const char __user *path, int32_t len);                        /*  92 */
+long sys_ftruncate(int fd, int32_t len);                                        /*  93 */
+long sys_fchmod(int fd, uint32_t mode);                                         /*  94 */
+long sys_fchown16(int fd, uint32_t uid, uint32_t gid);                          /*  95 */
+long sys_statfs(const char __user *path, struct linux_statfs __user *buf);      /*  99 */
+long sys_fstatfs(int fd, struct linux_statfs __user *buf);                      /* 100 */
+long sys_fsync(int fd);                                                         /* 118, 148 */
+long sys_fchdir(int fd);                                                        /* 133 */
+long sys_pread64(int fd, void __user *buf, size_t count, uint32_t off_lo, uint32_t off_hi);        /* 180 */
+long sys_pwrite64(int fd, const void __user *buf, size_t count, uint32_t off_lo, uint32_t off_hi); /* 181 */
+long sys_chown16(const char __user *path, uint32_t uid, uint32_t gid);          /* 182 */
+long sys_truncate64(const char __user *path, uint32_t lo, uint32_t hi);         /* 193 */
+long sys_ftruncate64(int fd, uint32_t lo, uint32_t hi);                         /* 194 */
+long sys_lchown32(const char __user *path, uint32_t uid, uint32_t gid);         /* 198 */
+long sys_fchown32(int fd, uint32_t uid, uint32_t gid);                          /* 207 */
+long sys_chown32(const char __user *path, uint32_t uid, uint32_t gid);          /* 212 */
+long sys_statfs64(const char __user *path, uint32_t size, struct linux_statfs64 __user *buf); /* 268 */
+long sys_fstatfs64(int fd, uint32_t size, struct linux_statfs64 __user *buf);   /* 269 */
+long sys_utimes(const char __user *path, const struct timeval32 __user *tv);    /* 271 */
+long sys_openat(int dirfd, const char __user *path, int flags, int mode);       /* 295 */
+long sys_mkdirat(int dirfd, const char __user *path, uint32_t mode);            /* 296 */
+long sys_mknodat(int dirfd, const char __user *path, uint32_t mode, uint32_t dev);            /* 297 */
+long sys_fchownat(int dirfd, const char __user *path, uint32_t uid, uint32_t gid, uint32_t flags); /* 298 */
+long sys_futimesat(int dirfd, const char __user *path, const struct timeval32 __user *tv);    /* 299 */
+long sys_fstatat64(int dirfd, const char __user *path, struct linux_stat64 __user *st, uint32_t flags); /* 300 */
+long sys_unlinkat(int dirfd, const char __user *path, uint32_t flags);          /* 301 */
+long sys_renameat(int olddirfd, const char __user *oldpath, int newdirfd,
+                  const char __user *newpath);                                  /* 302 */
+long sys_linkat(int olddirfd, const char __user *oldpath, int newdirfd,
+                const char __user *newpath, uint32_t flags);                    /* 303 */
+long sys_symlinkat(const char __user *target, int dirfd, const char __user *path);            /* 304 */
+long sys_readlinkat(int dirfd, const char __user *path, char __user *buf, int bufsiz);        /* 305 */
+long sys_fchmodat(int dirfd, const char __user *path, uint32_t mode);           /* 306 */
+long sys_faccessat(int dirfd, const char __user *path, int mode);               /* 307 */
+long sys_utimensat(int dirfd, const char __user *path, const struct timespec32 __user *times,
+                   uint32_t flags);                                             /* 320 */
+long sys_renameat2(int olddirfd, const char __user *oldpath, int newdirfd,
+                   const char __user *newpath, uint32_t flags);                 /* 353 */
+long sys_statx(int dirfd, const char __user *path, uint32_t flags, uint32_t mask,
+               struct linux_statx __user *buf);                                 /* 383 */
+long sys_utimensat_time64(int dirfd, const char __user *path,
+                          const struct timespec64_k __user *times, uint32_t flags); /* 412 */
+long sys_faccessat2(int dirfd, const char __user *path, int mode, uint32_t flags);            /* 439 */
 
 #endif

@@ -21,6 +21,7 @@ enum proc_state { P_UNUSED, P_EMBRYO, P_RUNNABLE, P_RUNNING, P_SLEEPING, P_ZOMBI
 struct trapframe;
 struct file;
 struct vm_space;
+struct ramfs_inode;
 
 struct proc {
     uint8_t fpu[512] __attribute__((aligned(16)));  /* x87/SSE state (FPU_AREA_SIZE) */
@@ -61,6 +62,8 @@ struct proc {
 
     struct rlimit32 rlim[RLIM_NLIMITS]; /* resource limits: fork copies, exec keeps */
 
+    struct ramfs_inode *cwd;            /* working directory: a reference (kernel/fs/path.c) */
+    uint32_t umask;                     /* file mode creation mask */
     struct file *files[NOFILE];
     uint64_t fd_cloexec;                /* bit fd: close descriptor fd on exec */
     uint32_t tls_base, tls_limit;       /* set_thread_area descriptor */

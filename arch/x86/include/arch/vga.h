@@ -20,11 +20,9 @@
 void vga_init(uint16_t *text_va);
 
 /*
- * Write one character at the cursor and move the hardware cursor after it.
- * '\n' goes to the start of the next line, '\r' to the start of this one,
- * '\b' one cell left (without erasing), '\t' to the next multiple of 8; other
- * control characters are ignored, bytes above 0x7E show as a small square.
- * Scrolls at the bottom. Does nothing before vga_init.
+ * Write one byte of terminal output through the VT100 interpreter
+ * (kernel/include/kernel/vt.h, as fbcon_putc) and move the hardware cursor.
+ * Bytes above 0x7E show as a small square. Does nothing before vga_init.
  */
 void vga_putc(char c);
 

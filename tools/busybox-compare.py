@@ -7,10 +7,14 @@ Runs every case of tests/busybox/cases.txt ("NN COMMAND") as
 `qemu-i386 BB sh -c COMMAND` on this host (Linux), in a fresh copy of the
 fixture tree (tests/busybox/mkfixture.sh) with the environment that
 user/tests/busybox_lines.c gives on agora (PATH=/usr/bin:/bin HOME=/
-TZ=UTC), stdin at end of file, stdout and stderr into one pipe. Where it
-can (root), it does so in a private mount namespace whose /tmp is an empty
-directory and whose /etc/passwd and /etc/group are agora's (rootfs/etc), so
-that the cases' files in /tmp and the names of users match agora's.
+TZ=UTC), stdin at end of file, stdout and stderr into one pipe, except
+that PATH is a directory of one wrapper per applet (OUT/linux-bin), each
+running busybox's applet under qemu-i386: this host cannot execute i386
+programs, and "cat" or "sh" must be busybox's, as on agora, not the host's.
+Where it can (root), it does so in a private mount namespace whose /tmp is
+an empty directory, whose /etc/passwd and /etc/group are agora's
+(rootfs/etc), so that the cases' files in /tmp and the names of users match
+agora's, and whose /bin/sh is busybox's sh (for "#!/bin/sh" scripts).
 
 Then it reads agora's records of the same cases from the serial log (the
 format is in busybox_lines.c) and prints one line per case:
@@ -75,6 +79,30 @@ def outcome_of(returncode):
     return "exit %d" % returncode
 
 
+def write_wrapper(path, args, applet):
+    """A host script that runs busybox's APPLET under qemu-i386."""
+    with open(path, "w") as f:
+        f.write("#!/usr/bin/bash\nexec %s %s %s \"$@\"\n" %
+                (os.path.realpath(shutil.which(args.qemu)), os.path.realpath(args.busybox),
+                 applet))
+    os.chmod(path, 0o755)
+
+
+def applet_dir(args):
+    """A directory with one wrapper per busybox applet: the Linux side's
+    PATH. This host cannot execute i386 programs itself, so without it a
+    command that busybox's sh runs by name ("cat", "sort", "sh") would be
+    the host's own (GNU coreutils, dash), not busybox's as on agora."""
+    d = os.path.join(args.out, "linux-bin")
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    listing = subprocess.run([args.qemu, args.busybox, "--list"], check=True,
+                             stdout=subprocess.PIPE).stdout.decode().split()
+    for applet in listing:
+        write_wrapper(os.path.join(d, applet), args, applet)
+    return d
+
+
 def run_linux(args, cases):
     """Runs the cases on this host; writes OUT/NN.linux (output) and
     OUT/NN.linux-status for each."""
@@ -83,9 +111,17 @@ def run_linux(args, cases):
     # A path that is the same on both sides would be better; the host has no
     # /testdata, so Linux's path is renamed in its output instead.
     real_fixture = os.path.realpath(fixture)
+    env = dict(ENV, PATH=applet_dir(args))
+    qemu = shutil.which(args.qemu)      # found in this host's PATH, not env's
+    if args.in_namespace:
+        # "#!/bin/sh" scripts and "sh" by absolute path: busybox's sh, as on
+        # agora (/bin/sh is the host's dash, reached through /usr/bin/sh).
+        sh = os.path.join(args.out, "linux-sh")
+        write_wrapper(sh, args, "sh")
+        subprocess.run(["mount", "--bind", sh, os.path.realpath("/bin/sh")], check=True)
     for nn, cmd in cases:
-        proc = subprocess.Popen([args.qemu, args.busybox, "sh", "-c", cmd], cwd=fixture,
-                                env=ENV, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        proc = subprocess.Popen([qemu, args.busybox, "sh", "-c", cmd], cwd=fixture,
+                                env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, start_new_session=True)
         try:
             data, _ = proc.communicate(timeout=CASE_SECONDS)

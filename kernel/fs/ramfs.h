@@ -68,7 +68,9 @@ struct ramfs_inode {
     ramfs_target_fn target;             /* computed symlinks (procfs), else NULL */
     struct vm_object *obj;              /* regular files: their memory object while
                                            in use (kernel/fs/mapping.c), else NULL */
-    struct ramfs_inode *parent;         /* directories: the one holding it ("/": itself) */
+    struct ramfs_inode *parent;         /* a reference: the directory holding it ("/": itself;
+                                           a file with several names: where it was made
+                                           or last renamed to) */
     struct ramfs_dirent *children;      /* directories: nchildren entries */
     uint32_t nchildren, cap;
     bool dead;                          /* directories removed (rmdir, ramfs_remove) */

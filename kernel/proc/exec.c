@@ -3,8 +3,7 @@
  * a new address space, builds the System V process stack (argc, argv,
  * envp, auxv) and switches the process over. Everything that can fail
  * happens before the old address space is dropped, so a bad executable
- * costs the caller -ENOEXEC (or -ENOMEM...) and nothing else. A file that
- * starts with "#!" runs its interpreter, as Linux's binfmt_script.
+ * costs the caller -ENOEXEC (or -ENOMEM...) and nothing else.
  *
  * Demand paging: exec copies no page of the file. Each segment's pages are
  * a private mapping of the file's memory object (kernel/fs/mapping.c), so
@@ -23,6 +22,7 @@
 #include <kernel/uaccess.h>
 #include <kernel/console.h>
 #include <kernel/devmem.h>
+#include <kernel/procfs.h>
 #include <arch/arch.h>
 #include <arch/mmu.h>
 #include <uapi/errno.h>
@@ -292,20 +292,128 @@ static int build_stack(struct vm_space *vs, const struct exec_args *a, uint32_t 
     return err;
 }
 
-/* Load the ELF file at path (already looked up: data, size, obj) and
- * switch current over to it; name is the path the caller asked for (the
- * script's, for an interpreter), for current->name as Linux's comm. */
-static int exec_elf(const char *name, const uint8_t *data, uint32_t size, struct vm_object *obj,
-                    struct exec_args *a)
+/*
+ * Scripts. A file that starts with "#!" names its interpreter on its first
+ * line: "#!/bin/sh" or "#!/usr/bin/awk -f" (one optional argument, the
+ * rest of the line). exec then runs the interpreter with the arguments
+ * interpreter, [argument,] path, argv[1], ... as Linux's binfmt_script
+ * does; the interpreter may itself be a script, 5 levels deep at most
+ * (ELOOP beyond, as on Linux).
+ */
+#define SCRIPT_LINE_MAX 256             /* Linux's BINPRM_BUF_SIZE */
+#define SCRIPT_DEPTH_MAX 5
+
+static bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+/* Rebuild a for the interpreter: interp, [arg,] path, then a's argv[1..]
+ * and its environment. 0 or -E2BIG, -ENOMEM. */
+static int script_args(struct exec_args *a, const char *interp, const char *arg,
+                       const char *path)
 {
-    int err;
+    struct exec_args n;
+    int err = args_init(&n);
+    if (err < 0)
+        return err;
+    const char *s = a->buf;
+    if (!(err = args_add(&n, interp, strlen(interp))))
+        n.argc++;
+    if (!err && arg && !(err = args_add(&n, arg, strlen(arg))))
+        n.argc++;
+    if (!err && !(err = args_add(&n, path, strlen(path))))
+        n.argc++;
+    for (int i = 0; i < a->argc + a->envc && !err; i++) {
+        size_t len = strlen(s);
+        if (i > 0 || a->argc == 0) {    /* argv[0] gives way to the path */
+            err = args_add(&n, s, len);
+            if (i < a->argc)
+                n.argc++;
+            else
+                n.envc++;
+        }
+        s += len + 1;
+    }
+    if (err < 0) {
+        kfree(n.buf);
+        return err;
+    }
+    kfree(a->buf);
+    *a = n;
+    return 0;
+}
+
+static int exec_depth(const char *path, const char *name, struct exec_args *a, int depth);
+
+/* data (size bytes) starts with "#!": run its interpreter instead. */
+static int exec_script(const char *path, const char *name, const uint8_t *data,
+                       uint32_t size, struct exec_args *a, int depth)
+{
+    char line[SCRIPT_LINE_MAX + 1];
+    uint32_t n = MIN(size, (uint32_t)SCRIPT_LINE_MAX);
+    memcpy(line, data, n);
+    line[n] = '\0';
+    char *end = memchr(line, '\n', n);
+    if (end)
+        *end = '\0';
+    char *interp = line + 2;
+    while (is_blank(*interp))
+        interp++;
+    char *p = interp;
+    while (*p && !is_blank(*p))
+        p++;
+    /* A first line longer than the buffer may only cut the argument. */
+    if (!end && !*p)
+        return -ENOEXEC;
+    char *arg = NULL;
+    if (*p) {
+        *p++ = '\0';
+        while (is_blank(*p))
+            p++;
+        char *q = p + strlen(p);
+        while (q > p && is_blank(q[-1]))
+            *--q = '\0';
+        if (*p)
+            arg = p;
+    }
+    if (!*interp)
+        return -ENOEXEC;
+    if (depth >= SCRIPT_DEPTH_MAX)
+        return -ELOOP;
+    int err = script_args(a, interp, arg, path);
+    if (err < 0)
+        return err;
+    char interp_path[SCRIPT_LINE_MAX];
+    strcpy(interp_path, interp);        /* line's storage is ours alone */
+    return exec_depth(interp_path, name, a, depth + 1);
+}
+
+static int exec_core(const char *path, struct exec_args *a)
+{
+    return exec_depth(path, path, a, 0);
+}
+
+/* exec of path, depth scripts down; name is the file the caller named
+ * (the process's name: a script's, not its interpreter's, as on Linux). */
+static int exec_depth(const char *path, const char *name, struct exec_args *a, int depth)
+{
+    const uint8_t *data;
+    uint32_t size;
+    struct vm_object *obj;
+    int err = fs_lookup_exec(path, &data, &size, &obj);
+    if (err < 0)
+        return err;
+    if (size >= 2 && data[0] == '#' && data[1] == '!') {
+        vm_object_put(obj);
+        return exec_script(path, name, data, size, a, depth);
+    }
     const struct elf_ehdr *eh;
     struct vm_space *vs = NULL;
     vaddr_t *cut = NULL;
+    struct procfs_image *img = NULL;
     if ((err = elf_check(data, size, &eh)) < 0)
         goto fail;
     err = -ENOMEM;
-    if (!(vs = vm_space_create()) || !(cut = kmalloc(6 * eh->phnum * sizeof(*cut))))
+    if (!(vs = vm_space_create()) || !(cut = kmalloc(6 * eh->phnum * sizeof(*cut))) ||
+        !(img = procfs_image_new(path, a->buf, a->argc)))
         goto fail;
     const struct elf_phdr *ph = (const struct elf_phdr *)(data + eh->phoff);
     vaddr_t top = 0;
@@ -348,115 +456,16 @@ static int exec_elf(const char *name, const uint8_t *data, uint32_t size, struct
     current->tls_flags = 0;
     arch_set_tls(0, 0, 0);
     const char *base = strrchr(name, '/');
-    memset(current->name, 0, sizeof(current->name));
     strncpy(current->name, base ? base + 1 : name, sizeof(current->name) - 1);
+    procfs_exec(current, img, esp);
     arch_init_user_frame(current->tf, eh->entry, esp);
     return 0;
 fail:
+    procfs_image_put(img);
     kfree(cut);
     if (vs)
         vm_space_destroy(vs);
     vm_object_put(obj);
-    return err;
-}
-
-/*
- * "#!" scripts, as Linux's binfmt_script: the first line (within the first
- * BINPRM_BUF_SIZE bytes) names an interpreter and at most one argument (the
- * rest of the line, trimmed); the new argv is interpreter, [argument],
- * the script's path as given to execve, then argv[1...]. An interpreter
- * may itself be a script: five scripts may lead to the program, a sixth is
- * ELOOP (Linux's exec_binprm gives up past depth 5). A line with no interpreter, or an interpreter
- * name cut by the end of the buffer, is ENOEXEC.
- */
-#define BINPRM_BUF_SIZE 256
-#define MAX_SCRIPT_DEPTH 5
-
-/* Parse the "#!" line in data into interp and arg (arg "" if none). */
-static int parse_shebang(const uint8_t *data, uint32_t size, char *interp, char *arg)
-{
-    uint32_t n = MIN(size, (uint32_t)BINPRM_BUF_SIZE - 1);     /* Linux keeps the last byte for a NUL */
-    const char *p = (const char *)data + 2, *end = (const char *)data + n;
-    const char *nl = memchr(p, '\n', (size_t)(end - p));
-    bool cut = !nl && size > n;         /* the line goes on past the buffer */
-    if (nl)
-        end = nl;
-    while (p < end && (*p == ' ' || *p == '\t'))
-        p++;
-    const char *i0 = p;
-    while (p < end && *p != ' ' && *p != '\t' && *p != '\0')
-        p++;
-    if (p == i0 || (cut && p == end))
-        return -ENOEXEC;
-    memcpy(interp, i0, (size_t)(p - i0));
-    interp[p - i0] = '\0';
-    while (p < end && (*p == ' ' || *p == '\t'))
-        p++;
-    const char *a0 = p;
-    while (p < end && *p != '\0')
-        p++;
-    while (p > a0 && (p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\r'))
-        p--;
-    memcpy(arg, a0, (size_t)(p - a0));
-    arg[p - a0] = '\0';
-    return 0;
-}
-
-/* Rebuild a's argv for the interpreter, in place: interp, [arg], path,
- * then argv[1...] and the environment as they were. 0 or -E2BIG. */
-static int script_args(struct exec_args *a, const char *interp, const char *arg, const char *path)
-{
-    const char *part[3] = { interp, arg, path };
-    uint32_t plen[3], prefix = 0;
-    for (int i = 0; i < 3; i++) {
-        plen[i] = part[i][0] || i != 1 ? strlen(part[i]) + 1 : 0;  /* no arg: nothing */
-        prefix += plen[i];
-    }
-    uint32_t skip = a->argc > 0 ? strlen(a->buf) + 1 : 0;  /* the old argv[0] goes */
-    int argc = a->argc > 0 ? a->argc - 1 : 0;
-    if (a->len - skip + prefix > ARG_MAX || a->argc + a->envc + 3 > MAX_ARGS)
-        return -E2BIG;
-    memmove(a->buf + prefix, a->buf + skip, a->len - skip);
-    uint32_t off = 0;
-    for (int i = 0; i < 3; i++) {
-        memcpy(a->buf + off, part[i], plen[i]);
-        off += plen[i];
-        argc += plen[i] ? 1 : 0;
-    }
-    a->len = a->len - skip + prefix;
-    a->argc = argc;
-    return 0;
-}
-
-static int exec_core(const char *path, struct exec_args *a)
-{
-    char *buf = kmalloc(3 * BINPRM_BUF_SIZE);
-    if (!buf)
-        return -ENOMEM;
-    char *file = buf, *interp = buf + BINPRM_BUF_SIZE, *arg = buf + 2 * BINPRM_BUF_SIZE;
-    const char *name = path;            /* the first path: current->name */
-    const char *cur = path;
-    int err;
-    for (int depth = 0;; depth++) {
-        const uint8_t *data;
-        uint32_t size;
-        struct vm_object *obj;
-        if ((err = fs_lookup_exec(cur, &data, &size, &obj)) < 0)
-            break;
-        if (size < 2 || data[0] != '#' || data[1] != '!') {
-            err = exec_elf(name, data, size, obj, a);       /* it puts obj */
-            break;
-        }
-        err = depth >= MAX_SCRIPT_DEPTH ? -ELOOP : parse_shebang(data, size, interp, arg);
-        vm_object_put(obj);
-        if (!err)
-            err = script_args(a, interp, arg, cur);
-        if (err < 0)
-            break;
-        memcpy(file, interp, BINPRM_BUF_SIZE);       /* the next file to load */
-        cur = file;
-    }
-    kfree(buf);
     return err;
 }
 

@@ -1112,6 +1112,10 @@ static int sweep(int base)
 {
     long start = now_ms();
     while (nprocs() > base && now_ms() - start < 10000) {
+        /* A fuzz child's clone(CLONE_PARENT) made a child of ours: reap
+         * it (any exit signal) once it is a zombie. */
+        while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)
+            ;
         pid_t h = fork();
         if (h == 0) {
             if (setuid(NOBODY) == 0)

@@ -22,6 +22,7 @@ struct trapframe;
 struct file;
 struct vm_space;
 struct ramfs_inode;
+struct procfs_image;
 
 struct proc {
     uint8_t fpu[512] __attribute__((aligned(16)));  /* x87/SSE state (FPU_AREA_SIZE) */
@@ -29,6 +30,8 @@ struct proc {
     pid_t pgid, sid;                    /* process group and session */
     enum proc_state state;
     char name[32];
+    int64_t start_ns;                   /* made at, monotonic ns (/proc/PID/stat) */
+    struct procfs_image *image;         /* exec's path and argv, for /proc (procfs.c) */
     struct proc *parent;
     struct vm_space *vm;
     vaddr_t kstack_top;

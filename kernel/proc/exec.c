@@ -21,6 +21,7 @@
 #include <kernel/kheap.h>
 #include <kernel/uaccess.h>
 #include <kernel/console.h>
+#include <kernel/devmem.h>
 #include <kernel/procfs.h>
 #include <arch/arch.h>
 #include <arch/mmu.h>
@@ -279,10 +280,8 @@ static int build_stack(struct vm_space *vs, const struct exec_args *a, uint32_t 
         v[k++] = aux[i][0];
         v[k++] = aux[i][1];
     }
-    uint8_t rnd[16];
-    uint64_t t = arch_read_tsc();
-    for (int i = 0; i < 16; i++)
-        rnd[i] = (uint8_t)(t >> ((i % 8) * 8)) ^ (uint8_t)(i * 37);
+    uint8_t rnd[16];                    /* AT_RANDOM: glibc's stack guard and pointer guard */
+    random_bytes(rnd, sizeof(rnd));
     err = vm_copyout(vs, sp, v, k * 4);
     if (!err)
         err = vm_copyout(vs, strings, a->buf, a->len);

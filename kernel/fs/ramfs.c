@@ -145,7 +145,7 @@ static void free_inode(struct ramfs_inode *ip)
 /* Free ip if nothing names or holds it. */
 static void maybe_free(struct ramfs_inode *ip)
 {
-    if (ip->refs > 0 || ip == root || ip == console_ip)
+    if (ip->refs > 0 || !ip->counted || ip == root || ip == console_ip)
         return;
     if (ramfs_is_dir(ip) ? ip->dead : ip->nlink == 0)
         free_inode(ip);
@@ -173,6 +173,7 @@ static struct ramfs_inode *alloc_inode(uint32_t mode, uint32_t mtime)
     ip->ino = next_ino++;
     ip->mode = mode;
     ip->atime = ip->mtime = ip->ctime = mtime;
+    ip->counted = true;
     return ip;
 }
 

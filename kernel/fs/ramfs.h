@@ -74,6 +74,8 @@ struct ramfs_inode {
     struct ramfs_dirent *children;      /* directories: nchildren entries */
     uint32_t nchildren, cap;
     bool dead;                          /* directories removed (rmdir, ramfs_remove) */
+    bool counted;                       /* made by ramfs.c, freed by the last iput; false:
+                                           part of something else (a pipe) that frees it */
 };
 
 /* Build the tree from the USTAR archive at [start, end) (either may be NULL
@@ -91,7 +93,8 @@ struct ramfs_inode *ramfs_root(void);
 struct ramfs_inode *ramfs_console(void);
 
 /* Take and drop a reference; the last put of an inode no entry names
- * frees it (with its pages). */
+ * frees it (with its pages). Inodes not made by ramfs.c (counted false:
+ * a pipe's) are only counted, never freed here. */
 struct ramfs_inode *ramfs_iget(struct ramfs_inode *ip);
 void ramfs_iput(struct ramfs_inode *ip);
 

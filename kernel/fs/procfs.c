@@ -3,11 +3,12 @@
  * and util-linux (ipcs).
  *
  * Every file of /proc is a node of the ramfs tree whose operations are
- * here; its contents are made when it is read. A read at offset 0 makes a
- * fresh snapshot of the whole text (struct pbuf, kept in f->priv) and later
- * reads continue in it, so a reader that reads in pieces sees one
- * consistent text, and one that seeks back to 0 sees a new one (Linux's
- * seq_file behaves the same way for these small files).
+ * here; its text is made when it is read, from its start at every read(),
+ * straight into the reader's buffer (struct pbuf: only the bytes from the
+ * file offset on are kept, and nothing stays in the kernel between
+ * reads). Tools read these small files in one piece; one that reads in
+ * pieces may see figures that changed in between, where Linux's seq_file
+ * would serve its first snapshot.
  *
  * /proc/PID is a directory made when the process is (procfs_proc_new, from
  * proc_alloc) and removed when its slot is freed (procfs_proc_free), so a
@@ -44,34 +45,54 @@ _Static_assert(HZ == USER_HZ, "the times are timer ticks");
 #define KB_PER_PAGE (PAGE_SIZE / 1024)
 
 
-/* ---- text buffers ---------------------------------------------------------- */
+/* ---- text into a window of the reader's buffer -------------------------- */
 
-/* A growing text: what one read of a /proc file shows. */
+/*
+ * What a generator writes into: the text is made from its start at every
+ * read(), and only the bytes of [skip, skip + n) reach the reader's buffer,
+ * gathered in a small chunk and copied out a chunk at a time. Nothing is
+ * kept in the kernel heap between reads (a snapshot there, grown while
+ * a fork bomb or ps ran, pinned the heap's top: frames the leak checks
+ * saw as lost); the price is that a text is made again for each piece a
+ * reader asks for.
+ */
 struct pbuf {
-    char *data;
-    uint32_t len, cap;
-    bool oom;                           /* a grow failed: the text is cut short */
+    char __user *ubuf;                  /* the reader's buffer */
+    uint64_t skip;                      /* text bytes before the window */
+    size_t left;                        /* window bytes still wanted */
+    size_t done;                        /* bytes copied out */
+    bool fault;                         /* a copy faulted: stop there */
+    uint32_t clen;
+    char chunk[128];
 };
+
+static void pb_flush(struct pbuf *b)
+{
+    if (b->clen == 0 || b->fault)
+        return;
+    long got = copyout_partial(b->ubuf + b->done, b->chunk, b->clen);
+    if (got > 0)
+        b->done += (size_t)got;
+    if (got < (long)b->clen) {
+        b->fault = true;
+        b->left = 0;
+    }
+    b->clen = 0;
+}
 
 static void pb_putc(char c, void *ctx)
 {
     struct pbuf *b = ctx;
-    if (b->len == b->cap) {
-        if (b->oom)
-            return;
-        uint32_t cap = b->cap ? 2 * b->cap : 1024;
-        char *data = kmalloc(cap);
-        if (!data) {
-            b->oom = true;
-            return;
-        }
-        if (b->data)
-            memcpy(data, b->data, b->len);
-        kfree(b->data);
-        b->data = data;
-        b->cap = cap;
+    if (b->skip > 0) {
+        b->skip--;
+        return;
     }
-    b->data[b->len++] = c;
+    if (b->left == 0)
+        return;
+    b->chunk[b->clen++] = c;
+    b->left--;
+    if (b->clen == sizeof(b->chunk))
+        pb_flush(b);
 }
 
 static void __attribute__((format(printf, 2, 3))) pb_printf(struct pbuf *b, const char *fmt, ...)
@@ -86,14 +107,6 @@ static void pb_write(struct pbuf *b, const char *s, uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++)
         pb_putc(s[i], b);
-}
-
-static void pb_free(struct pbuf *b)
-{
-    kfree(b->data);
-    b->data = NULL;
-    b->len = b->cap = 0;
-    b->oom = false;
 }
 
 /* ---- what exec leaves: the image ------------------------------------------- */
@@ -616,27 +629,15 @@ static int pf_generate(struct file *f, struct pbuf *b)
 
 static long pf_read(struct file *f, char __user *buf, size_t n)
 {
-    struct pbuf *b = f->priv;
-    if (!b) {
-        if (!(b = kzalloc(sizeof(*b))))
-            return -ENOMEM;
-        f->priv = b;
-    }
-    if (f->off == 0 || !b->data) {     /* a fresh text from the start */
-        pb_free(b);
-        int err = pf_generate(f, b);
-        if (err < 0)
-            return err;
-        if (b->oom)
-            return -ENOMEM;
-    }
-    if (f->off >= b->len)
-        return 0;
-    n = MIN(n, b->len - (size_t)f->off);
-    long got = copyout_partial(buf, b->data + f->off, n);
-    if (got > 0)
-        f->off += got;
-    return got;
+    struct pbuf b = { .ubuf = buf, .skip = (uint64_t)f->off, .left = n };
+    int err = pf_generate(f, &b);
+    if (err < 0)
+        return err;
+    pb_flush(&b);
+    if (b.done == 0 && b.fault)
+        return -EFAULT;
+    f->off += b.done;
+    return (long)b.done;
 }
 
 /* Linux's proc_get_long: optional blanks, an optional '-', a number in C
@@ -729,20 +730,10 @@ static int64_t pf_seek(struct file *f, int64_t off, uint32_t whence)
     return off < 0 ? -EINVAL : off;
 }
 
-static void pf_release(struct file *f)
-{
-    struct pbuf *b = f->priv;
-    if (b) {
-        pb_free(b);
-        kfree(b);
-    }
-}
-
 static const struct file_ops pf_fops = {
     .read = pf_read,
     .write = pf_write,
     .seek = pf_seek,
-    .release = pf_release,
 };
 
 /* ---- symbolic links -------------------------------------------------------- */

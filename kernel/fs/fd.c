@@ -51,10 +51,18 @@ void file_put(struct file *f)
     assert(f->refs > 0);
     if (--f->refs > 0)
         return;
+    /* An inode of the tree outlives release (procfs's may read it);
+     * one inside the file's own state (a pipe's) may go with release,
+     * so its count is dropped first. */
+    struct ramfs_inode *ip = f->ip;
+    if (ip && !ip->counted) {
+        ramfs_iput(ip);
+        ip = NULL;
+    }
     if (f->ops->release)
         f->ops->release(f);
-    if (f->ip)
-        ramfs_iput(f->ip);
+    if (ip)
+        ramfs_iput(ip);
     kfree(f);
 }
 

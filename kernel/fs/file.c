@@ -101,6 +101,9 @@ int fs_mmap(int fd, bool shared, uint32_t prot, struct vm_object **obj, uint32_t
 
 /* ---- open and close ------------------------------------------------------- */
 
+/* O_PATH descriptors: no operations at all. */
+static const struct file_ops path_fops;
+
 /* The open flags a file keeps (F_GETFL shows them). */
 #define OPEN_KEPT (O_ACCMODE | O_APPEND | O_NONBLOCK | O_DSYNC | O_ASYNC | O_DIRECT | \
                    O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_SYNC | O_PATH)
@@ -194,7 +197,8 @@ static int open_create(int dirfd, const char *path, uint32_t mode, struct ramfs_
  * symlink), -EEXIST (O_CREAT|O_EXCL), -EISDIR (a directory for writing or
  * O_CREAT), -EACCES, -ENXIO (a FIFO or socket name), -EBADF (dirfd),
  * -EOPNOTSUPP (O_TMPFILE). O_CREAT makes a regular file with mode &
- * ~umask, owned by the caller's effective ids.
+ * ~umask, owned by the caller's effective ids; with a trailing "/" it is
+ * -EISDIR. O_PATH gives a descriptor that only names the inode.
  */
 long sys_openat(int dirfd, const char __user *upath, int flags, int mode)
 {
@@ -209,24 +213,49 @@ long sys_openat(int dirfd, const char __user *upath, int flags, int mode)
     int err = fs_get_path(upath, &path);
     if (err < 0)
         return err;
+    if (flags & O_PATH)                 /* Linux ignores the rest with O_PATH */
+        flags &= O_PATH | O_CLOEXEC | O_DIRECTORY | O_NOFOLLOW;
     bool nofollow = (flags & O_NOFOLLOW) || ((flags & O_CREAT) && (flags & O_EXCL));
-    err = fs_resolve(dirfd, path, nofollow, false, &ip, &parent);
     bool created = false;
-    if (err == -ENOENT && parent && (flags & O_CREAT)) {
-        err = open_create(dirfd, path, (uint32_t)mode, &ip);
-        created = err == 0;
-    } else if (err == 0 && (flags & O_CREAT) && (flags & O_EXCL)) {
-        err = -EEXIST;
-    } else if (err == -ENOENT && (flags & O_CREAT) && path[0] && path[strlen(path) - 1] == '/') {
-        err = -EISDIR;
+    size_t plen = strlen(path);
+    if ((flags & O_CREAT) && plen && path[plen - 1] == '/') {
+        /* Linux: O_CREAT with a trailing slash is EISDIR, once the
+         * directories before the last component are found. */
+        struct ramfs_inode *start, *dir;
+        const char *name;
+        size_t len;
+        bool trailing;
+        err = fs_at_start(dirfd, path, &start);
+        if (err == 0)
+            err = ramfs_walk_parent(start, path, &dir, &name, &len, &trailing);
+        if (err == 0)
+            err = -EISDIR;
+    } else {
+        err = fs_resolve(dirfd, path, nofollow, false, &ip, &parent);
+        if (err == -ENOENT && parent && (flags & O_CREAT)) {
+            err = open_create(dirfd, path, (uint32_t)mode, &ip);
+            created = err == 0;
+        } else if (err == 0 && (flags & O_CREAT) && (flags & O_EXCL)) {
+            err = -EEXIST;
+        }
     }
     kfree(path);
     if (err < 0)
         return err;
-    if ((err = may_open(ip, flags, created)) < 0)
-        return err;
 
-    struct file *f = file_new(fs_inode_fops(ip), ip, (uint32_t)flags & OPEN_KEPT);
+    struct file *f;
+    if (flags & O_PATH) {
+        /* A descriptor that only names the inode (for fstat, fchdir, the
+         * *at calls): no permission asked, and read and write say EBADF
+         * (access mode 3: neither). */
+        if ((flags & O_DIRECTORY) && !ramfs_is_dir(ip))
+            return -ENOTDIR;
+        f = file_new(&path_fops, ip, O_PATH | O_ACCMODE);
+    } else {
+        if ((err = may_open(ip, flags, created)) < 0)
+            return err;
+        f = file_new(fs_inode_fops(ip), ip, (uint32_t)flags & OPEN_KEPT);
+    }
     if (!f)
         return -ENOMEM;
     fd = fd_install_from(f, fd, flags & O_CLOEXEC);    /* the slot found above */
@@ -610,6 +639,8 @@ long sys_getdents64(int fd, void __user *dirp, uint32_t count)
     struct file *f = fd_file(fd);
     if (!f)
         return -EBADF;
+    if (!file_can_read(f))
+        return -EBADF;                  /* O_PATH */
     if (!ramfs_is_dir(f->ip))
         return -ENOTDIR;
     size_t size = MIN(count, DIRENT_BUF);

@@ -119,12 +119,18 @@ static void dir_del(struct ramfs_inode *dir, uint32_t i)
     memmove(&dir->children[i], &dir->children[i + 1],
             (dir->nchildren - i - 1) * sizeof(dir->children[0]));
     dir->nchildren--;
+    if (dir->nchildren == 0) {
+        /* An emptied directory keeps no array: what a test (or a user)
+         * made and removed leaves the heap as it was. */
+        kfree(dir->children);
+        dir->children = NULL;
+        dir->cap = 0;
+    }
 }
 
 static void free_inode(struct ramfs_inode *ip)
 {
     struct ramfs_inode *parent = ip->parent;
-    bool dir = ramfs_is_dir(ip);
     assert(ip->nchildren == 0);
     if (ramfs_is_reg(ip))
         fs_data_free(ip);
@@ -132,14 +138,14 @@ static void free_inode(struct ramfs_inode *ip)
         kfree((void *)ip->data);
     kfree(ip->children);
     kfree(ip);
-    if (dir && parent && parent != ip)
-        ramfs_iput(parent);             /* a directory holds its parent */
+    if (parent && parent != ip)
+        ramfs_iput(parent);             /* every inode holds its parent */
 }
 
 /* Free ip if nothing names or holds it. */
 static void maybe_free(struct ramfs_inode *ip)
 {
-    if (ip->refs > 0 || ip == root || ip == console_ip)
+    if (ip->refs > 0 || !ip->counted || ip == root || ip == console_ip)
         return;
     if (ramfs_is_dir(ip) ? ip->dead : ip->nlink == 0)
         free_inode(ip);
@@ -167,6 +173,7 @@ static struct ramfs_inode *alloc_inode(uint32_t mode, uint32_t mtime)
     ip->ino = next_ino++;
     ip->mode = mode;
     ip->atime = ip->mtime = ip->ctime = mtime;
+    ip->counted = true;
     return ip;
 }
 
@@ -177,11 +184,10 @@ static int first_name(struct ramfs_inode *dir, const char *name, size_t len, str
     int err = dir_add(dir, name, len, ip);
     if (err < 0)
         return err;
-    ip->parent = dir;
+    ip->parent = ramfs_iget(dir);
     if (ramfs_is_dir(ip)) {
         ip->nlink = 2;
         dir->nlink++;
-        ramfs_iget(dir);
     } else {
         ip->nlink = 1;
     }
@@ -334,6 +340,8 @@ int ramfs_rename(struct ramfs_inode *odir, const char *oname, size_t olen,
     if (ramfs_is_dir(ip) && odir != ndir) {
         odir->nlink--;
         ndir->nlink++;
+    }
+    if (ip->parent == odir && odir != ndir) {
         ip->parent = ramfs_iget(ndir);
         ramfs_iput(odir);               /* still in the tree: not freed */
     }
@@ -456,9 +464,10 @@ void ramfs_remove(struct ramfs_inode *ip)
             kill_tree(ip);
             return;
         }
+        bool last = ip->nlink == 1;
         remove_entry(dir, i);
-        if (ip->nlink == 0)
-            return;                     /* may be freed */
+        if (last)
+            return;                     /* ip may be freed */
     }
 }
 

@@ -68,10 +68,14 @@ struct ramfs_inode {
     ramfs_target_fn target;             /* computed symlinks (procfs), else NULL */
     struct vm_object *obj;              /* regular files: their memory object while
                                            in use (kernel/fs/mapping.c), else NULL */
-    struct ramfs_inode *parent;         /* directories: the one holding it ("/": itself) */
+    struct ramfs_inode *parent;         /* a reference: the directory holding it ("/": itself;
+                                           a file with several names: where it was made
+                                           or last renamed to) */
     struct ramfs_dirent *children;      /* directories: nchildren entries */
     uint32_t nchildren, cap;
     bool dead;                          /* directories removed (rmdir, ramfs_remove) */
+    bool counted;                       /* made by ramfs.c, freed by the last iput; false:
+                                           part of something else (a pipe) that frees it */
 };
 
 /* Build the tree from the USTAR archive at [start, end) (either may be NULL
@@ -89,7 +93,8 @@ struct ramfs_inode *ramfs_root(void);
 struct ramfs_inode *ramfs_console(void);
 
 /* Take and drop a reference; the last put of an inode no entry names
- * frees it (with its pages). */
+ * frees it (with its pages). Inodes not made by ramfs.c (counted false:
+ * a pipe's) are only counted, never freed here. */
 struct ramfs_inode *ramfs_iget(struct ramfs_inode *ip);
 void ramfs_iput(struct ramfs_inode *ip);
 

@@ -7,7 +7,7 @@
  *   MAP_PRIVATE|MAP_ANONYMOUS   vm_anon: private zero-fill pages
  *   MAP_SHARED|MAP_ANONYMOUS    a new shared anonymous object
  *   MAP_PRIVATE of a file       the file's object, copy-on-write
- *   MAP_SHARED of a file        the file's object, read-only (the ramfs is)
+ *   MAP_SHARED of a file        the file's object (writable through a writable descriptor)
  */
 #include <kernel/syscall.h>
 #include <kernel/proc.h>

@@ -206,6 +206,7 @@ void proc_return_to_user(struct trapframe *tf, bool timer)
     if (timer && current->stime > 0) {  /* sched_tick counted it as kernel time */
         current->stime--;
         current->utime++;
+        proc_cpu_timer_tick(current, 0);        /* ITIMER_VIRTUAL: user time only */
     }
     if (timer)
         sched_preempt_check();

@@ -764,6 +764,98 @@ static void check_gnu_tar(void)
     report("gnu tar: a real ustar archive with a prefix-field path", ok);
 }
 
+/* ---- changing the tree, and the API procfs uses ------------------------- */
+
+static int pid_target(struct ramfs_inode *ip, char *buf, size_t n)
+{
+    return snprintf(buf, n, "%d", *(int *)ip->priv);
+}
+
+static void check_changes(void)
+{
+    bool ok = true;
+    int n = ramfs_build(NULL, NULL);
+    struct ramfs_inode *root = ramfs_root(), *ip, *parent;
+    long blocks0 = live_blocks;
+
+    /* procfs's nodes: a directory, a file with priv, a computed link. */
+    static int pid = 42;
+    static const struct file_ops procfs_fops;
+    struct ramfs_inode *proc = ramfs_mknode(root, "proc", S_IFDIR | 0555, NULL, NULL);
+    struct ramfs_inode *piddir = proc ? ramfs_mknode(proc, "42", S_IFDIR | 0555, NULL, NULL) : NULL;
+    struct ramfs_inode *stat = piddir ? ramfs_mknode(piddir, "stat", S_IFREG | 0444, &procfs_fops, &pid) : NULL;
+    struct ramfs_inode *self = proc ? ramfs_mklink(proc, "self", pid_target, &pid) : NULL;
+    if (n != 0 || !proc || !piddir || !stat || !self)
+        ok = fail("mknode/mklink failed");
+    if (ok && (ramfs_mknode(proc, "42", S_IFDIR | 0555, NULL, NULL) || ramfs_mknode(proc, "a/b", S_IFREG, NULL, NULL) ||
+               ramfs_mknode(stat, "x", S_IFREG, NULL, NULL)))
+        ok = fail("mknode accepted a taken name, a slash, or a file as the directory");
+    if (ok && (stat->fops != &procfs_fops || stat->priv != &pid || ramfs_lookup(piddir, "stat") != stat))
+        ok = fail("the node's fops, priv, or lookup");
+    if (ok && (ramfs_walk("/proc/self/stat", &ip, NULL) != 0 || ip != stat))
+        ok = fail("/proc/self/stat does not walk through the computed link to /proc/42/stat");
+    char buf[64];
+    if (ok && (ramfs_readlink(self, buf, sizeof(buf)) != 2 || strcmp(buf, "42") != 0))
+        ok = fail("readlink of /proc/self: \"%s\"", buf);
+    pid = 7;
+    if (ok && ramfs_walk("/proc/self", &ip, NULL) != -ENOENT)
+        ok = fail("/proc/self -> 7, which does not exist: want ENOENT");
+    if (ok && (ramfs_walk_from(NULL, "/proc/self", RAMFS_NOFOLLOW, &ip, NULL) != 0 || ip != self))
+        ok = fail("NOFOLLOW stops at the link");
+    /* Removal: an open file (a reference) keeps its node. */
+    ramfs_iget(stat);
+    ramfs_remove(piddir);
+    if (ok && (ramfs_walk("/proc/42", &ip, NULL) != -ENOENT || proc->nlink != 2 || !piddir->dead))
+        ok = fail("/proc/42 still found after ramfs_remove (nlink %u)", proc->nlink);
+    if (ok && stat->priv != &pid)
+        ok = fail("the open node lost its priv");
+    ramfs_iput(stat);                   /* frees stat, then the dead directory */
+    ramfs_remove(self);
+    ramfs_remove(proc);
+    if (ok && live_blocks != blocks0)
+        ok = fail("%ld blocks left after removing the procfs nodes", live_blocks - blocks0);
+    report("procfs API: mknode, computed links, remove with an open node", ok);
+
+    /* Names: create, link, rename, unlink; symlinks in walks. */
+    ok = true;
+    struct ramfs_inode *tmp = must_walk("/tmp");
+    struct ramfs_inode *d = tmp ? ramfs_create(tmp, "d", 1, S_IFDIR | 0755, 5, 6, NULL) : NULL;
+    struct ramfs_inode *f = d ? ramfs_create(d, "f", 1, S_IFREG | 0644, 5, 6, NULL) : NULL;
+    struct ramfs_inode *l = d ? ramfs_create(d, "l", 1, S_IFLNK | 0777, 0, 0, "../d/f") : NULL;
+    if (!d || !f || !l || d->nlink != 2 || tmp->nlink != 3 || f->uid != 5 || f->mtime != 1234)
+        ok = fail("create: nlinks, owner or time wrong");
+    if (ok && (ramfs_walk("/tmp/d/l", &ip, NULL) != 0 || ip != f))
+        ok = fail("a relative symlink is followed");
+    if (ok && (ramfs_walk_from(d, "l/", 0, &ip, NULL) != -ENOTDIR))
+        ok = fail("l/ (a file behind it) should be ENOTDIR");
+    if (ok && (ramfs_walk_from(d, "missing", 0, &ip, &parent) != -ENOENT || parent != d))
+        ok = fail("a relative walk from d names d as the parent");
+    if (ok && ramfs_link(tmp, "f2", 2, f) == 0 && f->nlink != 2)
+        ok = fail("link: nlink %u", f->nlink);
+    if (ok && (ramfs_rename(tmp, "f2", 2, d, "g", 1) != 0 || ramfs_lookup(d, "g") != f || ramfs_lookup(tmp, "f2")))
+        ok = fail("rename f2 -> d/g");
+    if (ok && (ramfs_rename(d, "g", 1, d, "f", 1) != 0 || f->nlink != 2))
+        ok = fail("rename onto another name of the same file changes nothing");
+    char path[64];
+    if (ok && (ramfs_path(d, path, sizeof(path)) != 7 || strcmp(path, "/tmp/d") != 0))
+        ok = fail("ramfs_path: \"%s\"", path);
+    if (ok && ramfs_path(d, path, 4) != -ERANGE)
+        ok = fail("ramfs_path with a short buffer");
+    ramfs_iget(d);                      /* a working directory */
+    ramfs_unlink(d, "f", 1);
+    ramfs_unlink(d, "g", 1);
+    ramfs_unlink(d, "l", 1);
+    ramfs_unlink(tmp, "d", 1);
+    if (ok && (ramfs_path(d, path, sizeof(path)) != -ENOENT || tmp->nlink != 2))
+        ok = fail("a removed directory's path: want ENOENT");
+    if (ok && ramfs_walk_from(d, "..", 0, &ip, NULL) == 0 && ip != tmp)
+        ok = fail(".. of a removed directory is still its old parent");
+    ramfs_iput(d);
+    if (ok && live_blocks != blocks0)
+        ok = fail("%ld blocks left after unlinking everything", live_blocks - blocks0);
+    report("names: create, link, rename, unlink, symlink walks, path of a removed directory", ok);
+}
+
 static void check_leaks(void)
 {
     ramfs_reset();
@@ -782,6 +874,7 @@ int main(int argc, char **argv)
     check_stat();
     check_other_archives();
     check_gnu_tar();
+    check_changes();
     check_leaks();
     free(main_tar.buf);
     printf("%s: %d failed\n", failures ? "FAIL" : "PASS", failures);

@@ -214,6 +214,21 @@ static void test_at(void)
     T_EQ(fstatat(dfd, "f", &st, 0), 0, "fstatat");
     T_OK(st.a_nsec == 9 && st.m_sec != 3000, "atime's nsec set, mtime omitted");
 
+    /* O_PATH: names the inode, nothing more. */
+    int pfd = (int)syscall(SYS_openat, dfd, "s", O_PATH | O_NOFOLLOW);
+    T_OK(pfd >= 0, "O_PATH|O_NOFOLLOW opens a symlink itself");
+    T_EQ(fstatat(pfd, "", &st, AT_EMPTY_PATH), 0, "fstat of it");
+    T_OK(S_ISLNK(st.st_mode), "is the link");
+    T_ERRNO(read(pfd, buf, 1), EBADF, "read of an O_PATH descriptor: EBADF");
+    close(pfd);
+    pfd = open(D "/at", O_PATH | O_DIRECTORY);
+    T_OK(pfd >= 0, "O_PATH of a directory");
+    T_EQ(fstatat(pfd, "f", &st, 0), 0, "serves as a dirfd");
+    close(pfd);
+    T_ERRNO(open(D "/at/f/", O_CREAT | O_WRONLY, 0644), EISDIR, "O_CREAT of \"file/\": EISDIR");
+    T_ERRNO(open(D "/at/new/", O_CREAT | O_WRONLY, 0644), EISDIR, "O_CREAT of \"new/\": EISDIR");
+    T_ERRNO(open(D "/at/no/new/", O_CREAT | O_WRONLY, 0644), ENOENT, "O_CREAT under a missing directory: ENOENT");
+
     /* renameat and unlinkat. */
     T_EQ(syscall(SYS_renameat, dfd, "f", AT_FDCWD, D "/at/d/f3", 0), 0, "renameat across descriptors");
     T_ERRNO(syscall(SYS_unlinkat, dfd, "d", 0), EISDIR, "unlinkat of a directory without AT_REMOVEDIR");

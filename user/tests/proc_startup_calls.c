@@ -7,7 +7,7 @@
  * sched_getaffinity/sched_setaffinity (242/241), the scheduling policy
  * queries, getpriority/setpriority (96/97); then the bad-pointer matrix
  * for every pointer argument of the calls of this area that are new:
- * clone's tls, waitid's infop, times, getitimer/setitimer, getrandom,
+ * clone's tls, waitid's infop, times, getrusage, getitimer/setitimer, getrandom,
  * rseq, get_robust_list, prctl, sched_*affinity, sched_getparam.
  */
 #include <agora_test.h>
@@ -294,6 +294,7 @@ static long m_waitid_rusage(void *p)
     return r;
 }
 static long m_times(void *p) { return syscall(SYS_times, p); }
+static long m_getrusage(void *p) { return syscall(SYS_getrusage, 0, p); }
 static long m_getitimer(void *p) { return syscall(SYS_getitimer, 0, p); }
 static long m_setitimer_new(void *p) { return syscall(SYS_setitimer, 0, p, NULL); }
 static long m_setitimer_old(void *p)
@@ -323,6 +324,7 @@ static void test_matrix(void)
         { "waitid infop", m_waitid_infop, OUT | OPT },
         { "waitid rusage", m_waitid_rusage, OUT | OPT },
         { "times buf", m_times, OUT | OPT },
+        { "getrusage usage", m_getrusage, OUT },
         { "getitimer value", m_getitimer, OUT },
         { "setitimer value", m_setitimer_new, OPT },
         { "setitimer ovalue", m_setitimer_old, OUT | OPT },

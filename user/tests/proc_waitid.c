@@ -5,7 +5,7 @@
  * CLD_EXITED/CLD_KILLED, si_pid, si_uid, si_status) and its errors; wait4
  * by process group (pid 0 and -pgid) and the options busybox passes
  * (WUNTRACED, WCONTINUED accepted); times(43) with a child's CPU time in
- * cutime after the wait.
+ * cutime after the wait, and getrusage(77).
  */
 #include <agora_test.h>
 #include <signal.h>
@@ -143,6 +143,20 @@ static void test_times(void)
          "the waited-for child's CPU time is in cutime + cstime");
     T_OK(t1.tms_cutime - t0.tms_cutime >= 15, "most of it user time");
     T_OK(syscall(SYS_times, NULL) != -1, "times(NULL) works");
+
+    /* getrusage: the same times in timevals. */
+    long ru[18];
+    memset(ru, 0x55, sizeof(ru));
+    T_EQ(syscall(SYS_getrusage, -1, ru), 0, "getrusage(RUSAGE_CHILDREN)");
+    long child_ms = ru[0] * 1000 + ru[1] / 1000 + ru[2] * 1000 + ru[3] / 1000;
+    T_OK(child_ms >= 200 && ru[1] < 1000000 && ru[3] < 1000000, "the child's 0.3 s of CPU in it");
+    T_EQ(ru[4] + ru[17], 0, "fields agora does not count are 0");
+    T_EQ(syscall(SYS_getrusage, 0, ru), 0, "getrusage(RUSAGE_SELF)");
+    T_OK(ru[0] * 1000 + ru[1] / 1000 < child_ms, "our own user time is less");
+    T_EQ(syscall(SYS_getrusage, 1, ru), 0, "getrusage(RUSAGE_THREAD)");
+    T_ERRNO(syscall(SYS_getrusage, 2, ru), EINVAL, "who 2: EINVAL");
+    T_ERRNO(syscall(SYS_getrusage, 0, (void *)0xC0000000), EFAULT, "a kernel pointer: EFAULT");
+    T_ERRNO(syscall(SYS_getrusage, 0, NULL), EFAULT, "NULL: EFAULT");
 }
 
 int main(void)

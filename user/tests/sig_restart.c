@@ -8,7 +8,8 @@
  *   - pause and sigsuspend return EINTR after the handler;
  * and the timers that deliver the signals here: alarm(27) (its return
  * value, alarm(0) cancelling), setitimer/getitimer ITIMER_REAL, one-shot
- * and periodic, their errors; a restart_syscall with nothing to restart.
+ * and periodic, their errors, ITIMER_VIRTUAL and ITIMER_PROF (CPU time
+ * only); a restart_syscall with nothing to restart.
  */
 #include <agora_test.h>
 #include <signal.h>
@@ -226,9 +227,43 @@ static void test_itimer(void)
     set_timer(0, 0, NULL);
 }
 
+/* ITIMER_VIRTUAL (1) and ITIMER_PROF (2) count CPU time, not real time. */
+static void test_cpu_timers(void)
+{
+    static const struct { int which, sig; const char *name; } t[] = {
+        { 1, SIGVTALRM, "ITIMER_VIRTUAL" }, { 2, SIGPROF, "ITIMER_PROF" },
+    };
+    for (int i = 0; i < 2; i++) {
+        char what[96];
+        handle(t[i].sig, 0);
+        hits = 0;
+        struct itv v = { 0, 0, 0, 100000 }, cur;
+        snprintf(what, sizeof(what), "%s: 100 ms", t[i].name);
+        T_EQ(syscall(SYS_setitimer, t[i].which, &v, NULL), 0, what);
+        /* Sleeping uses no CPU time: the timer does not move (much). */
+        usleep(300000);
+        syscall(SYS_getitimer, t[i].which, &cur);
+        snprintf(what, sizeof(what), "%s: 300 ms asleep used (almost) none of it", t[i].name);
+        T_OK(hits == 0 && cur.val_sec == 0 && cur.val_usec >= 80000, what);
+        long t0 = now_ms();
+        volatile unsigned x = 0;
+        while (!hits && now_ms() - t0 < 3000)
+            x++;
+        long took = now_ms() - t0;
+        snprintf(what, sizeof(what), "%s: its signal after about 100 ms of CPU (took %ld ms)",
+                 t[i].name, took);
+        T_OK(hits == 1 && took >= 60 && took < 400, what);
+        syscall(SYS_getitimer, t[i].which, &cur);
+        snprintf(what, sizeof(what), "%s: one-shot, now off", t[i].name);
+        T_EQ(cur.val_sec + cur.val_usec, 0, what);
+        signal(t[i].sig, SIG_DFL);
+    }
+}
+
 int main(void)
 {
     t_begin("sig_restart");
+    test_cpu_timers();
     test_wait4();
     test_sleeps();
     test_alarm();

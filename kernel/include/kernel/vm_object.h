@@ -11,7 +11,7 @@
  *   VMO_ANON          a fresh zeroed frame per fault       exec, brk, mmap
  *   VMO_SHARED_ANON   a page array, zeroed on first touch  mmap MAP_SHARED|MAP_ANONYMOUS
  *   VMO_SHM           the same, owned by a System V seg.   kernel/ipc/shm.c
- *   VMO_FILE          the file's pages in the initrd       kernel/fs (exec, mmap of a file)
+ *   VMO_FILE          the file's pages (initrd or its own) kernel/fs (exec, mmap of a file)
  *
  * The ops follow Linux's vm_operations_struct: open is called for every
  * new region that maps the object (attach, fork, and a split, whose upper

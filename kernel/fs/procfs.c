@@ -471,12 +471,36 @@ static void show_meminfo(struct pbuf *b)
     put_meminfo(b, "Committed_AS:", total - free);
 }
 
-/* /proc/uptime: seconds since boot and seconds idle, two decimals. agora
- * does not count idle time: the second figure is 0.00. */
+static uint64_t dead_user, dead_sys;    /* ticks of the processes reaped so far */
+
+/* CPU time since boot in timer ticks (HZ = USER_HZ): user and system time
+ * of every process there has been (the live ones', plus what the reaped
+ * ones had), and idle, the ticks that found no process running. Each
+ * figure only grows. */
+static void cpu_times(uint64_t *user, uint64_t *sys, uint64_t *idle)
+{
+    *user = dead_user;
+    *sys = dead_sys;
+    for (int i = 0; i < NPROC; i++) {
+        const struct proc *p = proc_table(i);
+        if (p->state != P_UNUSED) {
+            *user += p->utime;
+            *sys += p->stime;
+        }
+    }
+    uint64_t ticks = sched_ticks();
+    *idle = ticks > *user + *sys ? ticks - *user - *sys : 0;
+}
+
+/* /proc/uptime: seconds since boot and seconds idle, two decimals. */
 static void show_uptime(struct pbuf *b)
 {
     uint64_t cs = (uint64_t)time_monotonic_ns() / (NSEC_PER_SEC / 100);
-    pb_printf(b, "%llu.%02u 0.00\n", (unsigned long long)(cs / 100), (unsigned)(cs % 100));
+    uint64_t user, sys, idle;
+    cpu_times(&user, &sys, &idle);
+    idle = idle * 100 / HZ;
+    pb_printf(b, "%llu.%02u %llu.%02u\n", (unsigned long long)(cs / 100), (unsigned)(cs % 100),
+              (unsigned long long)(idle / 100), (unsigned)(idle % 100));
 }
 
 static pid_t last_pid;                  /* the newest process's pid (loadavg) */
@@ -503,22 +527,16 @@ static void show_mounts(struct pbuf *b)
     pb_printf(b, "proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n");
 }
 
-/* /proc/stat: one CPU; user and system time summed over the live
- * processes, idle the rest of the time since boot. */
+/* /proc/stat: one CPU, its times as cpu_times counts them. */
 static void show_stat_global(struct pbuf *b)
 {
-    uint64_t user = 0, sys = 0;
-    int running = 0, blocked = 0;
+    uint64_t user, sys, idle;
+    cpu_times(&user, &sys, &idle);
+    int running = 0;
     for (int i = 0; i < NPROC; i++) {
         const struct proc *p = proc_table(i);
-        if (p->state == P_UNUSED)
-            continue;
-        user += p->utime + p->cutime;
-        sys += p->stime + p->cstime;
         running += p->state == P_RUNNABLE || p->state == P_RUNNING;
     }
-    uint64_t all = (uint64_t)time_monotonic_ns() / NSEC_PER_USER_HZ;
-    uint64_t idle = all > user + sys ? all - user - sys : 0;
     for (int cpu = -1; cpu < 1; cpu++) {
         if (cpu < 0)
             pb_printf(b, "cpu ");
@@ -530,7 +548,7 @@ static void show_stat_global(struct pbuf *b)
     pb_printf(b, "intr %llu\nctxt 0\nbtime %llu\nprocesses %lu\n",
               (unsigned long long)sched_ticks(),
               (unsigned long long)(boot_realtime_ns() / NSEC_PER_SEC), (unsigned long)forks);
-    pb_printf(b, "procs_running %d\nprocs_blocked %d\n", running, blocked);
+    pb_printf(b, "procs_running %d\nprocs_blocked 0\n", running);
 }
 
 static void show_version(struct pbuf *b)
@@ -908,6 +926,8 @@ int procfs_proc_new(struct proc *p, const struct proc *creator)
 
 void procfs_proc_free(struct proc *p)
 {
+    dead_user += p->utime;
+    dead_sys += p->stime;
     procfs_image_put(p->image);
     p->image = NULL;
     if (!proc_dir)

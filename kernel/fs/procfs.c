@@ -212,11 +212,14 @@ fail:
     return NULL;
 }
 
+static void set_owner(const struct proc *p);
+
 void procfs_exec(struct proc *p, struct procfs_image *img, vaddr_t esp)
 {
     img->start_stack = esp;
     procfs_image_put(p->image);
     p->image = img;
+    set_owner(p);
 }
 
 /* ---- per-process files ----------------------------------------------------- */
@@ -905,6 +908,25 @@ static int make_pid_dir(const struct proc *p, uid_t uid, gid_t gid)
 oom:
     ramfs_remove(dir);
     return -ENOMEM;
+}
+
+/* /proc/PID and its entries owned by p's effective ids again. Linux does
+ * it at every lookup; agora at fork and exec, which covers a program that
+ * changes its ids and then execs (login, su), not one that only changes
+ * them. */
+static void set_owner(const struct proc *p)
+{
+    char name[12];
+    pid_name(name, sizeof(name), p->pid);
+    struct ramfs_inode *dir = proc_dir ? ramfs_lookup(proc_dir, name) : NULL;
+    if (!dir)
+        return;
+    dir->uid = p->euid;
+    dir->gid = p->egid;
+    for (uint32_t i = 0; i < dir->nchildren; i++) {
+        dir->children[i].ip->uid = p->euid;
+        dir->children[i].ip->gid = p->egid;
+    }
 }
 
 int procfs_proc_new(struct proc *p, const struct proc *creator)

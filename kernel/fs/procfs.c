@@ -317,11 +317,29 @@ static void sig_dispositions(const struct proc *p, uint64_t *ign, uint64_t *cgt)
     }
 }
 
-/* /proc/PID/stat: Linux's 52 fields (fs/proc/array.c, do_task_stat). */
+/* May current see p's addresses (Linux's ptrace_may_access, READ mode):
+ * p itself, root, or a caller whose effective ids are all of p's ids. */
+static bool may_read_mm(const struct proc *p)
+{
+    if (p == current || proc_is_root(current))
+        return true;
+    uid_t u = current->euid;
+    gid_t g = current->egid;
+    return u == p->ruid && u == p->euid && u == p->suid && g == p->rgid && g == p->egid &&
+           g == p->sgid;
+}
+
+/* /proc/PID/stat: Linux's 52 fields (fs/proc/array.c, do_task_stat); the
+ * addresses only for whom may_read_mm (others: code 1 1, the rest 0). */
 static void show_stat(struct pbuf *b, const struct proc *p)
 {
     struct vm_figures v;
     vm_figures(p, &v);
+    vaddr_t brk_start = p->vm ? p->vm->heap_start : 0;
+    if (!may_read_mm(p)) {
+        v.start_code = v.end_code = p->vm ? 1 : 0;
+        v.start_stack = v.start_data = v.end_data = brk_start = 0;
+    }
     uint64_t ign, cgt;
     sig_dispositions(p, &ign, &cgt);
     uint64_t start = (uint64_t)p->start_ns / NSEC_PER_USER_HZ;
@@ -346,13 +364,12 @@ static void show_stat(struct pbuf *b, const struct proc *p)
               (unsigned long)(p->sig_blocked & 0x7fffffff),
               (unsigned long)(ign & 0x7fffffff), (unsigned long)(cgt & 0x7fffffff));
     pb_printf(b, " %d 0 0 %d 0 0 0 0 0 0", p->state == P_SLEEPING ? 1 : 0,  /* wchan */
-              SIGCHLD);                 /* exit_signal; cpu, rt_priority, policy, blkio,
+              p->exit_signal);          /* then cpu, rt_priority, policy, blkio,
                                            guest times */
-    vaddr_t brk_start = p->vm ? p->vm->heap_start : 0;
     pb_printf(b, " %lu %lu %lu %lu %lu %lu %lu %d\n", (unsigned long)v.start_data,
               (unsigned long)v.end_data, (unsigned long)brk_start,
               0ul, 0ul, 0ul, 0ul,       /* arg_start..env_end: not recorded */
-              p->state == P_ZOMBIE ? p->exit_status : 0);
+              p->state == P_ZOMBIE && may_read_mm(p) ? p->exit_status : 0);
 }
 
 static void put_kb(struct pbuf *b, const char *label, uint32_t pages)
@@ -783,12 +800,15 @@ static int self_target(struct ramfs_inode *ip, char *buf, size_t n)
     return pid_name(buf, n, current->pid);
 }
 
-/* /proc/PID/exe: the path exec recorded; -ENOENT for a zombie (no image). */
+/* /proc/PID/exe: the path exec recorded; -ENOENT for a zombie (no image),
+ * -EACCES for a caller who may not look into p. */
 static int exe_target(struct ramfs_inode *ip, char *buf, size_t n)
 {
     struct proc *p = proc_find(PRIV_PID(ip->priv));
     if (!p || !p->image || p->state == P_ZOMBIE)
         return -ENOENT;
+    if (!may_read_mm(p))
+        return -EACCES;                 /* Linux: proc_exe_link's ptrace check */
     size_t len = strlen(p->image->exe);
     if (len >= n)
         return -ENAMETOOLONG;

@@ -648,6 +648,8 @@ long sys_getdents64(int fd, void __user *dirp, uint32_t count)
     if (!kbuf)
         return -ENOMEM;
     int64_t pos = f->off;
+    if (f->ip->refresh)
+        f->ip->refresh(f->ip);
     long n = ramfs_getdents64(f->ip, &pos, kbuf, size);
     if (n > 0) {
         if (copyout(dirp, kbuf, (size_t)n) < 0)

@@ -556,6 +556,8 @@ static int walk_len(struct walk *w, struct ramfs_inode *start, const char *path,
             cur = cur->parent;
             continue;
         }
+        if (cur->refresh)
+            cur->refresh(cur);
         struct ramfs_inode *next = cur->dead ? NULL : ramfs_find(cur, name, len);
         if (!next) {
             /* Only the last component missing (and no trailing "/"): tell open(O_CREAT). */

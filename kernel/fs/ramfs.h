@@ -63,6 +63,9 @@ struct ramfs_inode {
                                            npages_cap entries, 0 = a hole (reads zero) */
     uint32_t npages_cap;
     uint8_t *flat;                      /* exec's contiguous copy of those pages, or NULL */
+    /* A directory whose entries are made on demand (/proc): called before
+     * a walk looks a name up in it and before it is listed. */
+    void (*refresh)(struct ramfs_inode *dir);
     const struct file_ops *fops;        /* opens use these; NULL: ramfs's own */
     void *priv;                         /* the owner's (procfs) */
     ramfs_target_fn target;             /* computed symlinks (procfs), else NULL */

@@ -20,8 +20,9 @@ struct procfs_image;
 /* Boot, after the ramfs: make /proc and its fixed entries. */
 void procfs_init(void);
 
-/* A new process (proc_alloc): its start time, the image of creator
- * (current, NULL for init) and /proc/PID. 0 or -ENOMEM. */
+/* A new process (proc_alloc): its start time and the image of creator
+ * (current, NULL for init). Only init gets /proc/PID here; the others get
+ * theirs when /proc is next looked at. 0 or -ENOMEM. */
 int procfs_proc_new(struct proc *p, const struct proc *creator);
 /* p's slot is freed (reaped, or a fork that failed): /proc/PID goes, and
  * its reference on the image. */

@@ -6,9 +6,6 @@
 #   make test       host unit tests, then the test ISO under QEMU (BIOS + UEFI)
 #                   (MEM=32M: guest memory, default 256M; UBSAN=1: the kernel
 #                   built with -fsanitize=undefined, objects in build-ubsan/)
-#                   (XFAIL="glibc.* busybox.*": failures expected, printed
-#                   XFAIL and not counted; the default lists the tests of
-#                   Debian's busybox and of glibc programs, issue 9)
 #   make test-busybox
 #                   only the comparison of Debian's busybox on agora with
 #                   Linux (qemu-i386), tests/busybox/, every failure counted
@@ -424,14 +421,9 @@ usb: all
 	@echo "  sudo dd if=$(B)/agora.iso of=/dev/sdX bs=4M conv=fsync status=progress"
 	@echo "Boot it with Secure Boot off (BIOS/CSM or UEFI)."
 
-# XFAIL: tests expected to fail, as shell patterns; their failures print
-# XFAIL and count neither way (tools/test.sh). Debian's busybox and the glibc
-# programs need calls the kernel is still learning (issue 9); make test
-# XFAIL= counts every failure.
-XFAIL ?= busybox.* glibc.* portable.glibc.*
 test: deps
 	$(MAKE) WERROR=-Werror $(B)/agora-test.iso
-	B=$(B) MEM=$(MEM) BUSYBOX=$(BUSYBOX) XFAIL='$(XFAIL)' tools/test.sh $(B)/agora-test.iso
+	B=$(B) MEM=$(MEM) BUSYBOX=$(BUSYBOX) tools/test.sh $(B)/agora-test.iso
 
 # The busybox comparison alone (tests/busybox/): a test image whose only
 # test is busybox_lines, with time for every case, compared with Linux.

@@ -17,6 +17,7 @@
 #include <kernel/fs.h>
 #include <kernel/shm.h>
 #include <kernel/selftest.h>
+#include <kernel/procfs.h>
 #include <arch/arch.h>
 #include <arch/memlayout.h>
 #include <string.h>
@@ -74,6 +75,7 @@ void kmain(uint32_t magic, paddr_t mbi_pa)
               boot_info.modules[0].end);
     ramfs_init(P2V(boot_info.modules[0].start), P2V(boot_info.modules[0].end));
     shm_init();
+    procfs_init();
 
     if (boot_has_arg("selftest"))
         selftest_run();

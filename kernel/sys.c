@@ -264,26 +264,51 @@ static void ns_to_timeval(int64_t ns, struct timeval32 *tv)
     }
 }
 
-static void arm_itimer(int64_t value_ns, int64_t interval_ns)
+static int64_t timeval_to_ns(const struct timeval32 *tv)
 {
-    current->itimer_real_ns = value_ns ? time_deadline(time_monotonic_ns(), value_ns) : 0;
-    current->itimer_real_interval = value_ns ? interval_ns : 0;
+    return tv->tv_sec * NSEC_PER_SEC + (int64_t)tv->tv_usec * 1000;
+}
+
+/* Timer which of current as struct itimerval. */
+static void itimer_get(int which, struct itimerval32 *v)
+{
+    if (which == ITIMER_REAL) {
+        ns_to_timeval(current->itimer_real_interval, &v->it_interval);
+        ns_to_timeval(itimer_left(), &v->it_value);
+    } else {
+        int i = which == ITIMER_VIRTUAL ? 0 : 1;
+        ns_to_timeval(current->itimer_cpu_interval[i], &v->it_interval);
+        ns_to_timeval(current->itimer_cpu_left[i], &v->it_value);
+    }
+}
+
+static void itimer_set(int which, int64_t value_ns, int64_t interval_ns)
+{
+    if (which == ITIMER_REAL) {
+        current->itimer_real_ns = value_ns ? time_deadline(time_monotonic_ns(), value_ns) : 0;
+        current->itimer_real_interval = value_ns ? interval_ns : 0;
+    } else {
+        /* CPU time is counted in timer ticks; as Linux's set_cpu_itimer,
+         * a tick more makes sure the whole time is used first. */
+        int i = which == ITIMER_VIRTUAL ? 0 : 1;
+        current->itimer_cpu_left[i] = value_ns ? value_ns + NSEC_PER_SEC / HZ : 0;
+        current->itimer_cpu_interval[i] = value_ns ? interval_ns : 0;
+    }
 }
 
 /*
- * getitimer/setitimer: ITIMER_REAL counts real time and sends SIGALRM
- * (agora fires it from the timer tick, so with a 10 ms granularity). agora
- * keeps no per-process CPU clocks fine enough for ITIMER_VIRTUAL and
- * ITIMER_PROF: they give EINVAL, Linux's answer for a timer it does not
- * know. A NULL new value disarms, as Linux still allows.
+ * getitimer/setitimer: ITIMER_REAL counts real time and sends SIGALRM;
+ * ITIMER_VIRTUAL counts the process's user time (SIGVTALRM) and
+ * ITIMER_PROF its user and system time (SIGPROF). All three move with the
+ * 100 Hz timer tick, so their resolution is 10 ms. A NULL new value
+ * disarms, as Linux still allows; another which is EINVAL.
  */
 long sys_getitimer(int which, void __user *value)
 {
-    if (which != ITIMER_REAL)
+    if (which < ITIMER_REAL || which > ITIMER_PROF)
         return -EINVAL;
-    struct itimerval32 v = { { 0, 0 }, { 0, 0 } };
-    ns_to_timeval(current->itimer_real_interval, &v.it_interval);
-    ns_to_timeval(itimer_left(), &v.it_value);
+    struct itimerval32 v;
+    itimer_get(which, &v);
     return copyout(value, &v, sizeof(v)) < 0 ? -EFAULT : 0;
 }
 
@@ -301,13 +326,11 @@ long sys_setitimer(int which, const void __user *value, void __user *ovalue)
         return -EFAULT;
     if (!timeval_ok(&v.it_value) || !timeval_ok(&v.it_interval))
         return -EINVAL;
-    if (which != ITIMER_REAL)
+    if (which < ITIMER_REAL || which > ITIMER_PROF)
         return -EINVAL;
     struct itimerval32 o;
-    ns_to_timeval(current->itimer_real_interval, &o.it_interval);
-    ns_to_timeval(itimer_left(), &o.it_value);
-    arm_itimer(v.it_value.tv_sec * NSEC_PER_SEC + (int64_t)v.it_value.tv_usec * 1000,
-               v.it_interval.tv_sec * NSEC_PER_SEC + (int64_t)v.it_interval.tv_usec * 1000);
+    itimer_get(which, &o);
+    itimer_set(which, timeval_to_ns(&v.it_value), timeval_to_ns(&v.it_interval));
     if (ovalue && copyout(ovalue, &o, sizeof(o)) < 0)
         return -EFAULT;
     return 0;
@@ -325,8 +348,36 @@ long sys_alarm(uint32_t seconds)
         old++;
     if (seconds > 0x7FFFFFFF)
         seconds = 0x7FFFFFFF;
-    arm_itimer((int64_t)seconds * NSEC_PER_SEC, 0);
+    itimer_set(ITIMER_REAL, (int64_t)seconds * NSEC_PER_SEC, 0);
     return old;
+}
+
+/* getrusage(who, usage): RUSAGE_SELF (and RUSAGE_THREAD: agora's processes
+ * are single-threaded) or RUSAGE_CHILDREN (the waited-for ones): user and
+ * system time from the timer ticks; agora counts nothing else, so the
+ * other fields are 0. Another who: EINVAL. */
+long sys_getrusage(int who, void __user *usage)
+{
+    uint32_t ut, st;
+    switch (who) {
+    case 0:                             /* RUSAGE_SELF */
+    case 1:                             /* RUSAGE_THREAD */
+        ut = current->utime;
+        st = current->stime;
+        break;
+    case -1:                            /* RUSAGE_CHILDREN */
+        ut = current->cutime;
+        st = current->cstime;
+        break;
+    default:
+        return -EINVAL;
+    }
+    uint32_t r[18] = { 0 };             /* struct rusage, i386: 72 bytes */
+    r[0] = ut / HZ;
+    r[1] = ut % HZ * (1000000 / HZ);
+    r[2] = st / HZ;
+    r[3] = st % HZ * (1000000 / HZ);
+    return copyout(usage, r, sizeof(r)) < 0 ? -EFAULT : 0;
 }
 
 /* times(buf): the caller's and its waited-for children's user and system

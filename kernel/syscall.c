@@ -125,6 +125,7 @@ static const syscall_fn table[NR_SYSCALLS] = {
     SYS(__NR_setreuid, sys_setreuid16),
     SYS(__NR_setregid, sys_setregid16),
     SYS(__NR_select, sys_old_select),
+    SYS(__NR_getrusage, sys_getrusage),
     SYS(__NR_gettimeofday, sys_gettimeofday),
     SYS(__NR_getgroups, sys_getgroups16),
     SYS(__NR_setgroups, sys_setgroups16),

@@ -21,8 +21,12 @@ watch which mktemp mkfifo mknod top pgrep pkill pidof killall
 usleep nice nohup setsid chroot gzip gunzip zcat tar cpio strings base64
 dos2unix unix2dos install sum cksum dmesg mount umount getopt"
 
+# /bin/sh: busybox's sh when the image has busybox (scripts' "#!/bin/sh"),
+# else agora's own small shell (user/agora-sh.c), which is always there as
+# /bin/agora-sh.
 if [ ! -f "$bb" ]; then
     rm -rf "$root/bin/busybox" "$root/usr/bin" "$root/usr/share/doc/busybox"
+    ln -f "$root/bin/agora-sh" "$root/bin/sh"
     exit 0
 fi
 mkdir -p "$root/bin" "$root/usr/bin" "$root/usr/share/doc/busybox"
@@ -36,6 +40,7 @@ copyright=$(dirname "$(dirname "$bb")")/usr/share/doc/busybox-static/copyright
 rm -rf "$root/usr/bin"
 mkdir -p "$root/usr/bin"
 ln "$root/bin/busybox" "$root/usr/bin/busybox"
+ln -f "$root/bin/busybox" "$root/bin/sh"
 for a in $applets; do
     ln "$root/bin/busybox" "$root/usr/bin/$a"
 done

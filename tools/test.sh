@@ -12,9 +12,6 @@
 # Exits non-zero on any failure, a panic, a missing end marker or a time-out.
 # QUICK=1 skips the host unit tests and the UEFI check (make test-busybox).
 # BUSYBOX: Debian's i386 busybox on this host, for the busybox comparison.
-# XFAIL: names of tests expected to fail, as shell patterns ("glibc.*
-# busybox.*"): their failures print XFAIL, which counts neither way, and
-# init's failing verdict is accepted when only they failed.
 set -u
 iso=$1
 B=${B:-build}
@@ -24,32 +21,8 @@ ulog=$B/test-uefi.log
 results=$B/test-results.txt
 : > "$results"
 
-# Whether test $1 is expected to fail (matches a pattern of XFAIL).
-is_xfail() {
-    local - p
-    set -f
-    for p in ${XFAIL:-}; do
-        # shellcheck disable=SC2053
-        [[ $1 == $p ]] && return 0
-    done
-    return 1
-}
-# Result lines on stdin, with FAIL made XFAIL for the expected failures.
-xfail_lines() {
-    local word name rest
-    while IFS=' ' read -r word name rest; do
-        if [ "$word" = FAIL ] && is_xfail "$name"; then word=XFAIL; fi
-        echo "$word $name${rest:+ $rest}"
-    done
-}
 pass() { echo "PASS $1" | tee -a "$results"; }
-fail() {
-    if is_xfail "$1"; then
-        echo "XFAIL $1 ($2)" | tee -a "$results"
-    else
-        echo "FAIL $1 ($2)" | tee -a "$results"
-    fi
-}
+fail() { echo "FAIL $1 ($2)" | tee -a "$results"; }
 
 # 1. host unit tests
 if [ "${QUICK:-0}" != 1 ]; then
@@ -75,17 +48,13 @@ timeout "${TEST_TIMEOUT:-1500}" qemu-system-i386 -m "$MEM" -display none -no-reb
     <> "$fifo" 2>&1 | tools/serial-typist.py "$fifo" | tr -d '\r' | tee "$log" |
     grep -E --line-buffered '^(PASS|FAIL) |PANIC|panic'
 rc=${PIPESTATUS[0]}
-grep -E '^(PASS|FAIL) ' "$log" | xfail_lines >> "$results"
-# init's failures that were not expected.
-unexpected=$(grep -E '^FAIL ' "$log" | while read -r _ n _; do is_xfail "$n" || echo "$n"; done)
+grep -E '^(PASS|FAIL) ' "$log" >> "$results"
 if grep -q 'PANIC' "$log"; then
     fail qemu_bios "kernel panic; see $log"
 elif [ "$rc" = 124 ]; then
     fail qemu_bios "timed out; see $log"
 elif ! grep -qE '^init: [0-9]+ passed, [0-9]+ failed' "$log"; then
     fail qemu_bios "no end marker from init (qemu exit $rc); see $log"
-elif [ "$rc" = 35 ] && [ -z "$unexpected" ]; then
-    pass qemu_bios                      # init failed only expected failures
 elif [ "$rc" != 33 ]; then
     fail qemu_bios "qemu exit status $rc, want 33 (power-off with pass)"
 else
@@ -149,7 +118,7 @@ if grep -qx busybox_lines "$B/root/etc/tests" 2>/dev/null; then
     else
         mkdir -p "$B/busybox"
         python3 tools/busybox-compare.py --busybox "$bb" --log "$log" --out "$B/busybox" \
-            2> "$B/busybox/summary.txt" | xfail_lines | tee -a "$results" | grep -v '^PASS '
+            2> "$B/busybox/summary.txt" | tee -a "$results" | grep -v '^PASS '
         cat "$B/busybox/summary.txt"
     fi
 fi
@@ -191,7 +160,5 @@ fi
 
 npass=$(grep -c '^PASS ' "$results")
 nfail=$(grep -c '^FAIL ' "$results")
-nxfail=$(grep -c '^XFAIL ' "$results")
-[ "$nxfail" -gt 0 ] && echo "expected failures (XFAIL=\"${XFAIL:-}\"): $nxfail"
 echo "$npass passed, $nfail failed"
 [ "$nfail" = 0 ] && [ "$npass" -gt 0 ]

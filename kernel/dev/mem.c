@@ -67,6 +67,15 @@ static void chacha_block(const uint32_t k[8], uint64_t ctr, uint32_t nonce, uint
         out[i] = x[i] + in[i];
 }
 
+#ifdef AGORA_HOST_TEST
+/* For tests/host/test_devmem.c: the block function against RFC 8439. */
+void devmem_test_chacha_block(const uint32_t k[8], uint64_t ctr, uint32_t nonce, uint32_t out[16]);
+void devmem_test_chacha_block(const uint32_t k[8], uint64_t ctr, uint32_t nonce, uint32_t out[16])
+{
+    chacha_block(k, ctr, nonce, out);
+}
+#endif
+
 /* Fold 32 bits of outside input into the key (one block of mixing). */
 static void mix(uint32_t v)
 {

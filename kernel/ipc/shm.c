@@ -75,6 +75,8 @@ static uint16_t next_seq;
 static uint32_t shm_tot;                /* pages of all segments */
 static uint32_t shmall;                 /* limit on shm_tot, in pages */
 static uint32_t shmmax;                 /* limit on one segment, in bytes */
+static uint32_t shmmni = SHMMNI;        /* limit on ids in use (at most SHMMNI count) */
+static int next_id = -1;                /* the id the next segment gets; -1: any */
 
 void shm_init(void)
 {
@@ -241,6 +243,25 @@ static const struct vm_object_ops shm_ops = {
 
 /* ---- shmget -------------------------------------------------------------- */
 
+/* The id /proc/sys/kernel/shm_next_id asked for, used once (Linux's
+ * ipc_idr_alloc): its slot or the first free one above, with its sequence
+ * number in seg->seq. The slot; SHMMNI if no id was asked for; -ENOSPC if
+ * every slot from there on is taken. */
+static int take_next_id(struct shm_segment *seg)
+{
+    int id = next_id;
+    next_id = -1;
+    if (id < 0)
+        return SHMMNI;
+    for (int slot = id % SHM_SEQ_MULTIPLIER; slot < SHMMNI; slot++) {
+        if (!slots[slot]) {
+            seg->seq = (uint16_t)(id / SHM_SEQ_MULTIPLIER);
+            return slot;
+        }
+    }
+    return -ENOSPC;
+}
+
 static long newseg(int32_t key, uint32_t size, int shmflg)
 {
     if (size < SHMMIN || size > shmmax)
@@ -251,19 +272,26 @@ static long newseg(int32_t key, uint32_t size, int shmflg)
     struct shm_segment *seg = kzalloc(sizeof(*seg));
     if (!seg)
         return -ENOMEM;
-    if (nsegments >= SHMMNI) {          /* Linux checks SHMMNI last */
+    if (nsegments >= (int)MIN(shmmni, SHMMNI)) {  /* Linux checks shmmni last */
         kfree(seg);
         return -ENOSPC;
     }
-    int slot = last_slot;
-    do {
-        slot = (slot + 1) % SHMMNI;
-        if (slot == 0 && last_slot >= 0)
-            next_seq = (uint16_t)((next_seq + 1) % (0x7FFFFFFF / SHM_SEQ_MULTIPLIER));
-    } while (slots[slot]);
-    last_slot = slot;
+    int slot = take_next_id(seg);
+    if (slot < 0) {
+        kfree(seg);
+        return slot;
+    }
+    if (slot == SHMMNI) {               /* no id asked for: the next slot, cyclically */
+        slot = last_slot;
+        do {
+            slot = (slot + 1) % SHMMNI;
+            if (slot == 0 && last_slot >= 0)
+                next_seq = (uint16_t)((next_seq + 1) % (0x7FFFFFFF / SHM_SEQ_MULTIPLIER));
+        } while (slots[slot]);
+        last_slot = slot;
+        seg->seq = next_seq;
+    }
     seg->slot = slot;
-    seg->seq = next_seq;
     seg->key = key;
     seg->mode = (uint16_t)(shmflg & 0777);
     seg->uid = seg->cuid = current->euid;
@@ -414,14 +442,15 @@ static long shmctl_info(int cmd, void __user *buf, int version)
         /* Linux clamps shmmax to the old struct's int. */
         struct shminfo_old info = {
             .shmmax = shmmax > 0x7FFFFFFF ? 0x7FFFFFFF : (int32_t)shmmax,
-            .shmmin = SHMMIN, .shmmni = SHMMNI, .shmseg = SHMSEG, .shmall = (int32_t)shmall,
+            .shmmin = SHMMIN, .shmmni = (int32_t)shmmni, .shmseg = (int32_t)shmmni,
+            .shmall = (int32_t)shmall,
         };
         if (copyout(buf, &info, sizeof(info)) < 0)
             return -EFAULT;
     } else if (cmd == IPC_INFO) {
         struct shminfo64 info = {
-            .shmmax = shmmax, .shmmin = SHMMIN, .shmmni = SHMMNI,
-            .shmseg = SHMSEG, .shmall = shmall,
+            .shmmax = shmmax, .shmmin = SHMMIN, .shmmni = shmmni,
+            .shmseg = shmmni, .shmall = shmall,   /* Linux: shmseg = shmmni */
         };
         if (copyout(buf, &info, sizeof(info)) < 0)
             return -EFAULT;
@@ -641,4 +670,60 @@ void shm_counts(uint32_t *segments, uint32_t *frames)
 {
     *segments = (uint32_t)nsegments;
     *frames = shm_rss();
+}
+
+/* ---- /proc (kernel/fs/procfs.c) ------------------------------------------ */
+
+void shm_for_each(void (*fn)(const struct shm_proc_row *row, void *arg), void *arg)
+{
+    for (int i = 0; i < SHMMNI; i++) {
+        const struct shm_segment *seg = slots[i];
+        if (!seg)
+            continue;
+        struct shm_proc_row row = {
+            .key = seg->key, .id = seg_id(seg), .mode = seg->mode, .segsz = seg->segsz,
+            .cpid = seg->cpid, .lpid = seg->lpid, .nattch = seg->nattch,
+            .uid = seg->uid, .gid = seg->gid, .cuid = seg->cuid, .cgid = seg->cgid,
+            .atime = seg->atime, .dtime = seg->dtime, .ctime = seg->ctime,
+            .rss_pages = seg->obj.resident,
+        };
+        fn(&row, arg);
+    }
+}
+
+int64_t shm_limit_get(enum shm_limit which)
+{
+    switch (which) {
+    case SHM_LIMIT_MAX: return shmmax;
+    case SHM_LIMIT_ALL: return shmall;
+    case SHM_LIMIT_MNI: return shmmni;
+    case SHM_LIMIT_NEXT_ID: return next_id;
+    }
+    return 0;
+}
+
+int shm_limit_set(enum shm_limit which, int64_t value)
+{
+    switch (which) {
+    case SHM_LIMIT_MAX:
+    case SHM_LIMIT_ALL:
+        if (value < 0 || value > 0xFFFFFFFFll)     /* an unsigned long */
+            return -EINVAL;
+        if (which == SHM_LIMIT_MAX)
+            shmmax = (uint32_t)value;
+        else
+            shmall = (uint32_t)value;
+        return 0;
+    case SHM_LIMIT_MNI:
+        if (value < 0 || value > SHM_SEQ_MULTIPLIER)  /* Linux: 0..IPCMNI */
+            return -EINVAL;
+        shmmni = (uint32_t)value;
+        return 0;
+    case SHM_LIMIT_NEXT_ID:
+        if (value < 0 || value > 0x7FFFFFFF)
+            return -EINVAL;
+        next_id = (int)value;
+        return 0;
+    }
+    return -EINVAL;
 }

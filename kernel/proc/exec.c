@@ -21,6 +21,8 @@
 #include <kernel/kheap.h>
 #include <kernel/uaccess.h>
 #include <kernel/console.h>
+#include <kernel/devmem.h>
+#include <kernel/procfs.h>
 #include <arch/arch.h>
 #include <arch/mmu.h>
 #include <uapi/errno.h>
@@ -278,10 +280,8 @@ static int build_stack(struct vm_space *vs, const struct exec_args *a, uint32_t 
         v[k++] = aux[i][0];
         v[k++] = aux[i][1];
     }
-    uint8_t rnd[16];
-    uint64_t t = arch_read_tsc();
-    for (int i = 0; i < 16; i++)
-        rnd[i] = (uint8_t)(t >> ((i % 8) * 8)) ^ (uint8_t)(i * 37);
+    uint8_t rnd[16];                    /* AT_RANDOM: glibc's stack guard and pointer guard */
+    random_bytes(rnd, sizeof(rnd));
     err = vm_copyout(vs, sp, v, k * 4);
     if (!err)
         err = vm_copyout(vs, strings, a->buf, a->len);
@@ -292,7 +292,108 @@ static int build_stack(struct vm_space *vs, const struct exec_args *a, uint32_t 
     return err;
 }
 
+/*
+ * Scripts. A file that starts with "#!" names its interpreter on its first
+ * line: "#!/bin/sh" or "#!/usr/bin/awk -f" (one optional argument, the
+ * rest of the line). exec then runs the interpreter with the arguments
+ * interpreter, [argument,] path, argv[1], ... as Linux's binfmt_script
+ * does; the interpreter may itself be a script, 5 levels deep at most
+ * (ELOOP beyond, as on Linux).
+ */
+#define SCRIPT_LINE_MAX 256             /* Linux's BINPRM_BUF_SIZE */
+#define SCRIPT_DEPTH_MAX 5
+
+static bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+/* Rebuild a for the interpreter: interp, [arg,] path, then a's argv[1..]
+ * and its environment. 0 or -E2BIG, -ENOMEM. */
+static int script_args(struct exec_args *a, const char *interp, const char *arg,
+                       const char *path)
+{
+    struct exec_args n;
+    int err = args_init(&n);
+    if (err < 0)
+        return err;
+    const char *s = a->buf;
+    if (!(err = args_add(&n, interp, strlen(interp))))
+        n.argc++;
+    if (!err && arg && !(err = args_add(&n, arg, strlen(arg))))
+        n.argc++;
+    if (!err && !(err = args_add(&n, path, strlen(path))))
+        n.argc++;
+    for (int i = 0; i < a->argc + a->envc && !err; i++) {
+        size_t len = strlen(s);
+        if (i > 0 || a->argc == 0) {    /* argv[0] gives way to the path */
+            err = args_add(&n, s, len);
+            if (i < a->argc)
+                n.argc++;
+            else
+                n.envc++;
+        }
+        s += len + 1;
+    }
+    if (err < 0) {
+        kfree(n.buf);
+        return err;
+    }
+    kfree(a->buf);
+    *a = n;
+    return 0;
+}
+
+static int exec_depth(const char *path, const char *name, struct exec_args *a, int depth);
+
+/* data (size bytes) starts with "#!": run its interpreter instead. */
+static int exec_script(const char *path, const char *name, const uint8_t *data,
+                       uint32_t size, struct exec_args *a, int depth)
+{
+    char line[SCRIPT_LINE_MAX + 1];
+    uint32_t n = MIN(size, (uint32_t)SCRIPT_LINE_MAX);
+    memcpy(line, data, n);
+    line[n] = '\0';
+    char *end = memchr(line, '\n', n);
+    if (end)
+        *end = '\0';
+    char *interp = line + 2;
+    while (is_blank(*interp))
+        interp++;
+    char *p = interp;
+    while (*p && !is_blank(*p))
+        p++;
+    /* A first line longer than the buffer may only cut the argument. */
+    if (!end && !*p)
+        return -ENOEXEC;
+    char *arg = NULL;
+    if (*p) {
+        *p++ = '\0';
+        while (is_blank(*p))
+            p++;
+        char *q = p + strlen(p);
+        while (q > p && is_blank(q[-1]))
+            *--q = '\0';
+        if (*p)
+            arg = p;
+    }
+    if (!*interp)
+        return -ENOEXEC;
+    if (depth >= SCRIPT_DEPTH_MAX)
+        return -ELOOP;
+    int err = script_args(a, interp, arg, path);
+    if (err < 0)
+        return err;
+    char interp_path[SCRIPT_LINE_MAX];
+    strcpy(interp_path, interp);        /* line's storage is ours alone */
+    return exec_depth(interp_path, name, a, depth + 1);
+}
+
 static int exec_core(const char *path, struct exec_args *a)
+{
+    return exec_depth(path, path, a, 0);
+}
+
+/* exec of path, depth scripts down; name is the file the caller named
+ * (the process's name: a script's, not its interpreter's, as on Linux). */
+static int exec_depth(const char *path, const char *name, struct exec_args *a, int depth)
 {
     const uint8_t *data;
     uint32_t size;
@@ -300,13 +401,19 @@ static int exec_core(const char *path, struct exec_args *a)
     int err = fs_lookup_exec(path, &data, &size, &obj);
     if (err < 0)
         return err;
+    if (size >= 2 && data[0] == '#' && data[1] == '!') {
+        vm_object_put(obj);
+        return exec_script(path, name, data, size, a, depth);
+    }
     const struct elf_ehdr *eh;
     struct vm_space *vs = NULL;
     vaddr_t *cut = NULL;
+    struct procfs_image *img = NULL;
     if ((err = elf_check(data, size, &eh)) < 0)
         goto fail;
     err = -ENOMEM;
-    if (!(vs = vm_space_create()) || !(cut = kmalloc(6 * eh->phnum * sizeof(*cut))))
+    if (!(vs = vm_space_create()) || !(cut = kmalloc(6 * eh->phnum * sizeof(*cut))) ||
+        !(img = procfs_image_new(path, a->buf, a->argc)))
         goto fail;
     const struct elf_phdr *ph = (const struct elf_phdr *)(data + eh->phoff);
     vaddr_t top = 0;
@@ -348,11 +455,13 @@ static int exec_core(const char *path, struct exec_args *a)
     current->tls_base = current->tls_limit = 0;
     current->tls_flags = 0;
     arch_set_tls(0, 0, 0);
-    const char *base = strrchr(path, '/');
-    strncpy(current->name, base ? base + 1 : path, sizeof(current->name) - 1);
+    const char *base = strrchr(name, '/');
+    strncpy(current->name, base ? base + 1 : name, sizeof(current->name) - 1);
+    procfs_exec(current, img, esp);
     arch_init_user_frame(current->tf, eh->entry, esp);
     return 0;
 fail:
+    procfs_image_put(img);
     kfree(cut);
     if (vs)
         vm_space_destroy(vs);

@@ -14,6 +14,7 @@
 #include <kernel/fs.h>
 #include <kernel/uaccess.h>
 #include <kernel/console.h>
+#include <kernel/procfs.h>
 #include <kernel/syscall.h>
 #include <kernel/errno.h>
 #include <arch/arch.h>
@@ -66,7 +67,9 @@ static pid_t alloc_pid(void)
     }
 }
 
-/* A fresh process slot with a kernel stack; NULL with *err set. */
+static void proc_free(struct proc *p);
+
+/* A fresh process slot with a kernel stack and /proc/PID; NULL with *err set. */
 static struct proc *proc_alloc(int *err)
 {
     struct proc *p = NULL;
@@ -88,11 +91,16 @@ static struct proc *proc_alloc(int *err)
     p->state = P_EMBRYO;
     p->kstack_top = kstack;
     p->ctx_esp = arch_prepare_kstack(kstack, &p->tf);
+    if ((*err = procfs_proc_new(p, current)) < 0) {
+        proc_free(p);
+        return NULL;
+    }
     return p;
 }
 
 static void proc_free(struct proc *p)
 {
+    procfs_proc_free(p);
     kstack_free(p->kstack_top);
     p->state = P_UNUSED;
     p->pid = 0;

@@ -127,6 +127,17 @@ static void itimer_fire(struct proc *p, int64_t now)
     p->itimer_real_ns = next;
 }
 
+void proc_cpu_timer_tick(struct proc *p, int idx)
+{
+    if (!p->itimer_cpu_left[idx])
+        return;
+    p->itimer_cpu_left[idx] -= NSEC_PER_SEC / HZ;
+    if (p->itimer_cpu_left[idx] > 0)
+        return;
+    proc_signal(p, idx == 0 ? SIGVTALRM : SIGPROF);
+    p->itimer_cpu_left[idx] = p->itimer_cpu_interval[idx];
+}
+
 void sched_tick(void)
 {
     ticks++;
@@ -135,8 +146,10 @@ void sched_tick(void)
         current->slice--;
     /* Counted as kernel time; proc_return_to_user moves it to user time
      * when the tick interrupted user mode. */
-    if (current && current->state == P_RUNNING)
+    if (current && current->state == P_RUNNING) {
         current->stime++;
+        proc_cpu_timer_tick(current, 1);        /* ITIMER_PROF: user and kernel */
+    }
     int64_t now = time_monotonic_ns();
     for (int i = 0; i < NPROC; i++) {
         struct proc *p = proc_table(i);

@@ -206,6 +206,7 @@ void proc_return_to_user(struct trapframe *tf, bool timer)
     if (timer && current->stime > 0) {  /* sched_tick counted it as kernel time */
         current->stime--;
         current->utime++;
+        proc_cpu_timer_tick(current, 0);        /* ITIMER_VIRTUAL: user time only */
     }
     if (timer)
         sched_preempt_check();
@@ -220,7 +221,9 @@ void proc_return_to_user(struct trapframe *tf, bool timer)
 
 /* Both return the restored eax, which the system-call exit writes back.
  * That eax is no system call's result: a value that looks like a restart
- * code must not restart anything (Linux sets orig_ax to -1 here too). */
+ * code must not restart anything (Linux sets orig_ax to -1 here too), and
+ * a later restart_syscall has nothing to continue (Linux resets
+ * restart_block.fn here). */
 long sys_sigreturn(void)
 {
     uint64_t mask;
@@ -228,6 +231,7 @@ long sys_sigreturn(void)
         proc_exit(W_EXITCODE(0, SIGSEGV));
     set_blocked(mask);
     current->syscall_nr = -1;
+    current->restart_deadline = 0;
     return (long)current->tf->eax;
 }
 
@@ -238,6 +242,7 @@ long sys_rt_sigreturn(void)
         proc_exit(W_EXITCODE(0, SIGSEGV));
     set_blocked(mask);
     current->syscall_nr = -1;
+    current->restart_deadline = 0;
     return (long)current->tf->eax;
 }
 

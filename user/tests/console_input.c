@@ -139,8 +139,8 @@ static void sh_exits_on_eof(void)
     pid_t pid = fork();
     if (pid == 0) {
         dup2(tty, 0);
-        char *argv[] = { "/bin/sh", NULL };
-        execv("/bin/sh", argv);
+        char *argv[] = { "agora-sh", NULL };
+        execv("/bin/agora-sh", argv);      /* agora's own shell, even where /bin/sh is busybox */
         _exit(127);
     }
     int st = 0;

@@ -232,6 +232,9 @@ static const struct { int nr; const char *name; } known[] = {
     C(get_thread_area), C(modify_ldt), C(iopl), C(ioperm), C(vm86), C(vm86old),
     C(ipc), C(poll), C(_newselect), C(pread64), C(pwrite64), C(openat), C(dup3),
     C(getdents), C(readlink), C(futex), C(prctl), C(personality), C(getrandom),
+    C(waitid), C(set_robust_list), C(get_robust_list), C(rseq), C(sched_getaffinity),
+    C(sched_setaffinity), C(getpriority), C(setpriority), C(clone3), C(restart_syscall),
+    C(sched_getscheduler), C(sched_getparam),
     { 500, "agora_meminfo" }, { 501, "agora_vmmap" }, { 502, "agora_pageinfo" },
 };
 #define NKNOWN ((int)(sizeof(known) / sizeof(known[0])))
@@ -1109,6 +1112,10 @@ static int sweep(int base)
 {
     long start = now_ms();
     while (nprocs() > base && now_ms() - start < 10000) {
+        /* A fuzz child's clone(CLONE_PARENT) made a child of ours: reap
+         * it (any exit signal) once it is a zombie. */
+        while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)
+            ;
         pid_t h = fork();
         if (h == 0) {
             if (setuid(NOBODY) == 0)

@@ -15,7 +15,9 @@
  * cannot read it; huge brk requests fail.
  */
 #include <agora_test.h>
+#include <dirent.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -122,9 +124,42 @@ static int denied(long nr)
 /* One child: close every descriptor (nothing can block on the console),
  * then make CALLS_PER_CHILD random calls from seed. verbose prints each
  * call first (on a descriptor kept out of reach of the random calls). */
+/* The fuzz children work in a scratch directory of their own, as uid
+ * nobody: random calls that create files (open, mkdir, symlink with a
+ * name made of random bytes) create them there, and the parent removes
+ * them after each child, so that a run leaves the file system as it was. */
+#define SCRATCH "/tmp/robust-fuzz"
+#define NOBODY 65534
+
+/* Remove everything under dir (not dir itself); symlinks are not followed. */
+static void empty_tree(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    char path[512];
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        struct stat st;
+        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+            chmod(path, 0700);
+            empty_tree(path);
+            rmdir(path);
+        } else {
+            unlink(path);
+        }
+    }
+    closedir(d);
+}
+
 static void fuzz_child(uint32_t seed, int verbose)
 {
     int log = -1;
+    if (chdir(SCRATCH) != 0 || setgid(NOBODY) != 0 || setuid(NOBODY) != 0)
+        _exit(99);
     if (verbose) {
         fflush(stdout);
         log = dup2(1, 200) >= 0 ? 200 : -1;
@@ -157,6 +192,8 @@ static void test_fuzz(void)
 {
     int exited = 0, signalled = 0, hung = 0;
     int sigs[65] = {0};
+    mkdir(SCRATCH, 0777);
+    chmod(SCRATCH, 0777);               /* whatever the umask */
     for (int c = 0; c < CHILDREN; c++) {
         uint32_t seed = 0x9e3779b9u * (uint32_t)(c + 1);
         pid_t pid = fork();
@@ -182,6 +219,7 @@ static void test_fuzz(void)
             waitpid(pid, &st, 0);
             continue;
         }
+        empty_tree(SCRATCH);
         if (WIFEXITED(st)) {
             exited++;
         } else {
@@ -195,6 +233,8 @@ static void test_fuzz(void)
         if (sigs[s])
             printf(" sig%d x%d", s, sigs[s]);
     printf(" )\n");
+    empty_tree(SCRATCH);
+    T_EQ(rmdir(SCRATCH), 0, "the fuzz children's scratch directory is removed");
     T_EQ(hung, 0, "no fuzz child blocked for 20 s");
     T_EQ(exited + signalled + hung, CHILDREN, "every fuzz child ended");
     T_OK(getpid() > 0 && getppid() > 0, "the kernel and the test survive random calls");

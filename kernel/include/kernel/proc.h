@@ -22,6 +22,7 @@ struct trapframe;
 struct file;
 struct vm_space;
 struct ramfs_inode;
+struct procfs_image;
 
 struct proc {
     uint8_t fpu[512] __attribute__((aligned(16)));  /* x87/SSE state (FPU_AREA_SIZE) */
@@ -29,6 +30,8 @@ struct proc {
     pid_t pgid, sid;                    /* process group and session */
     enum proc_state state;
     char name[32];
+    int64_t start_ns;                   /* made at, monotonic ns (/proc/PID/stat) */
+    struct procfs_image *image;         /* exec's path and argv, for /proc (procfs.c) */
     struct proc *parent;
     struct vm_space *vm;
     vaddr_t kstack_top;
@@ -92,6 +95,8 @@ struct proc {
     int nice;                           /* -20..19 */
     int64_t itimer_real_ns;             /* ITIMER_REAL deadline (0: off), monotonic */
     int64_t itimer_real_interval;       /* its reload value, ns */
+    int64_t itimer_cpu_left[2];         /* ITIMER_VIRTUAL, ITIMER_PROF: CPU ns left (0: off) */
+    int64_t itimer_cpu_interval[2];
 };
 
 extern struct proc *current;
@@ -120,6 +125,10 @@ void proc_exec_reset(struct proc *p);
  * back to user mode after a preemption or a signal. */
 void rseq_fork(struct proc *child, const struct proc *parent);
 void rseq_return_to_user(struct trapframe *tf);
+/* sched.c: one timer tick of CPU time for p's ITIMER_VIRTUAL (idx 0: a
+ * tick in user mode) or ITIMER_PROF (idx 1: any tick); SIGVTALRM/SIGPROF
+ * when it runs out. */
+void proc_cpu_timer_tick(struct proc *p, int idx);
 
 /* Resource limits (rlimit.c). The soft limit of res for p. */
 uint32_t proc_rlimit(const struct proc *p, int res);

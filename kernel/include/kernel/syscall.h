@@ -146,6 +146,7 @@ long sys_getitimer(int which, void __user *value);
 long sys_setitimer(int which, const void __user *value, void __user *ovalue);
 long sys_alarm(uint32_t seconds);
 long sys_times(void __user *buf);
+long sys_getrusage(int who, void __user *usage);
 long sys_set_tid_address(uint32_t tidptr);
 long sys_gettid(void);
 long sys_reboot(uint32_t magic1, uint32_t magic2, uint32_t cmd, void __user *arg);

@@ -347,13 +347,16 @@ static int exec_depth(const char *path, const char *name, struct exec_args *a, i
 static int exec_script(const char *path, const char *name, const uint8_t *data,
                        uint32_t size, struct exec_args *a, int depth)
 {
-    char line[SCRIPT_LINE_MAX + 1];
-    uint32_t n = MIN(size, (uint32_t)SCRIPT_LINE_MAX);
+    /* Linux reads 256 bytes and looks for the newline in all of them, but
+     * keeps the last byte for a NUL: the line is at most 255 bytes. A
+     * file shorter than that ends in NULs, which end the name too. */
+    char line[SCRIPT_LINE_MAX];
+    uint32_t got = MIN(size, (uint32_t)SCRIPT_LINE_MAX);
+    const uint8_t *nl = memchr(data, '\n', got);
+    uint32_t n = nl ? (uint32_t)(nl - data) : MIN(got, (uint32_t)SCRIPT_LINE_MAX - 1);
     memcpy(line, data, n);
     line[n] = '\0';
-    char *end = memchr(line, '\n', n);
-    if (end)
-        *end = '\0';
+    bool cut = !nl && size >= SCRIPT_LINE_MAX - 1;
     char *interp = line + 2;
     while (is_blank(*interp))
         interp++;
@@ -361,7 +364,7 @@ static int exec_script(const char *path, const char *name, const uint8_t *data,
     while (*p && !is_blank(*p))
         p++;
     /* A first line longer than the buffer may only cut the argument. */
-    if (!end && !*p)
+    if (cut && !*p)
         return -ENOEXEC;
     char *arg = NULL;
     if (*p) {

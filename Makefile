@@ -360,7 +360,7 @@ BUSYBOX ?= /var/cache/agora/busybox-static-i386/bin/busybox
 # which every file's data starts on a page (tools/mkinitrd.py says why).
 # The test list is recorded so a stale binary of a removed test never runs.
 ROOTFS_FILES := $(shell find rootfs -type f 2>/dev/null) tools/busybox-root.sh \
-	tests/busybox/mkfixture.sh tests/busybox/cases.txt
+	tests/busybox/mkfixture.sh tests/busybox/cases.txt README.md tools/readme-session.sh
 
 $(B)/initrd.tar: $(USER_BINS) $(FIXTURE_ELFS) $(MODE_FIXTURES) $(UNALIGNED_FIXTURES) \
 		$(ROOTFS_FILES) FORCE
@@ -369,6 +369,7 @@ $(B)/initrd.tar: $(USER_BINS) $(FIXTURE_ELFS) $(MODE_FIXTURES) $(UNALIGNED_FIXTU
 	@tools/busybox-root.sh $(BUSYBOX) $(B)/root
 	@tests/busybox/mkfixture.sh $(B)/root/testdata/busybox
 	@cp tests/busybox/cases.txt $(B)/root/etc/busybox-cases.txt
+	@tools/readme-session.sh README.md > $(B)/root/etc/readme-session.txt
 	@printf '%s\n' $(TEST_PROGS) > $(B)/root/etc/tests.new
 	@cmp -s $(B)/root/etc/tests.new $(B)/root/etc/tests 2>/dev/null || mv $(B)/root/etc/tests.new $(B)/root/etc/tests
 	@rm -f $(B)/root/etc/tests.new

@@ -222,7 +222,7 @@ int main(int argc, char **argv)
     /* The shell: Debian's busybox when the image has it (history, line
      * editing, pipes, job control), else agora's own small /bin/sh. */
     setenv("PATH", "/usr/bin:/bin", 0);   /* busybox applets first; agora's own tools in /bin */
-    setenv("HOME", "/", 0);             /* root's home in /etc/passwd */
+    setenv("HOME", "/root", 0);         /* root's home in /etc/passwd */
     setenv("TERM", "vt100", 0);
     int busybox = access("/bin/busybox", X_OK) == 0;
     for (;;) {

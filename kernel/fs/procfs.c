@@ -3,11 +3,12 @@
  * and util-linux (ipcs).
  *
  * Every file of /proc is a node of the ramfs tree whose operations are
- * here; its contents are made when it is read. A read at offset 0 makes a
- * fresh snapshot of the whole text (struct pbuf, kept in f->priv) and later
- * reads continue in it, so a reader that reads in pieces sees one
- * consistent text, and one that seeks back to 0 sees a new one (Linux's
- * seq_file behaves the same way for these small files).
+ * here; its text is made when it is read, from its start at every read(),
+ * straight into the reader's buffer (struct pbuf: only the bytes from the
+ * file offset on are kept, and nothing stays in the kernel between
+ * reads). Tools read these small files in one piece; one that reads in
+ * pieces may see figures that changed in between, where Linux's seq_file
+ * would serve its first snapshot.
  *
  * /proc/PID is a directory made when the process is (procfs_proc_new, from
  * proc_alloc) and removed when its slot is freed (procfs_proc_free), so a
@@ -44,34 +45,54 @@ _Static_assert(HZ == USER_HZ, "the times are timer ticks");
 #define KB_PER_PAGE (PAGE_SIZE / 1024)
 
 
-/* ---- text buffers ---------------------------------------------------------- */
+/* ---- text into a window of the reader's buffer -------------------------- */
 
-/* A growing text: what one read of a /proc file shows. */
+/*
+ * What a generator writes into: the text is made from its start at every
+ * read(), and only the bytes of [skip, skip + n) reach the reader's buffer,
+ * gathered in a small chunk and copied out a chunk at a time. Nothing is
+ * kept in the kernel heap between reads (a snapshot there, grown while
+ * a fork bomb or ps ran, pinned the heap's top: frames the leak checks
+ * saw as lost); the price is that a text is made again for each piece a
+ * reader asks for.
+ */
 struct pbuf {
-    char *data;
-    uint32_t len, cap;
-    bool oom;                           /* a grow failed: the text is cut short */
+    char __user *ubuf;                  /* the reader's buffer */
+    uint64_t skip;                      /* text bytes before the window */
+    size_t left;                        /* window bytes still wanted */
+    size_t done;                        /* bytes copied out */
+    bool fault;                         /* a copy faulted: stop there */
+    uint32_t clen;
+    char chunk[128];
 };
+
+static void pb_flush(struct pbuf *b)
+{
+    if (b->clen == 0 || b->fault)
+        return;
+    long got = copyout_partial(b->ubuf + b->done, b->chunk, b->clen);
+    if (got > 0)
+        b->done += (size_t)got;
+    if (got < (long)b->clen) {
+        b->fault = true;
+        b->left = 0;
+    }
+    b->clen = 0;
+}
 
 static void pb_putc(char c, void *ctx)
 {
     struct pbuf *b = ctx;
-    if (b->len == b->cap) {
-        if (b->oom)
-            return;
-        uint32_t cap = b->cap ? 2 * b->cap : 1024;
-        char *data = kmalloc(cap);
-        if (!data) {
-            b->oom = true;
-            return;
-        }
-        if (b->data)
-            memcpy(data, b->data, b->len);
-        kfree(b->data);
-        b->data = data;
-        b->cap = cap;
+    if (b->skip > 0) {
+        b->skip--;
+        return;
     }
-    b->data[b->len++] = c;
+    if (b->left == 0)
+        return;
+    b->chunk[b->clen++] = c;
+    b->left--;
+    if (b->clen == sizeof(b->chunk))
+        pb_flush(b);
 }
 
 static void __attribute__((format(printf, 2, 3))) pb_printf(struct pbuf *b, const char *fmt, ...)
@@ -86,14 +107,6 @@ static void pb_write(struct pbuf *b, const char *s, uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++)
         pb_putc(s[i], b);
-}
-
-static void pb_free(struct pbuf *b)
-{
-    kfree(b->data);
-    b->data = NULL;
-    b->len = b->cap = 0;
-    b->oom = false;
 }
 
 /* ---- what exec leaves: the image ------------------------------------------- */
@@ -199,11 +212,14 @@ fail:
     return NULL;
 }
 
+static void set_owner(const struct proc *p);
+
 void procfs_exec(struct proc *p, struct procfs_image *img, vaddr_t esp)
 {
     img->start_stack = esp;
     procfs_image_put(p->image);
     p->image = img;
+    set_owner(p);
 }
 
 /* ---- per-process files ----------------------------------------------------- */
@@ -301,11 +317,29 @@ static void sig_dispositions(const struct proc *p, uint64_t *ign, uint64_t *cgt)
     }
 }
 
-/* /proc/PID/stat: Linux's 52 fields (fs/proc/array.c, do_task_stat). */
+/* May current see p's addresses (Linux's ptrace_may_access, READ mode):
+ * p itself, root, or a caller whose effective ids are all of p's ids. */
+static bool may_read_mm(const struct proc *p)
+{
+    if (p == current || proc_is_root(current))
+        return true;
+    uid_t u = current->euid;
+    gid_t g = current->egid;
+    return u == p->ruid && u == p->euid && u == p->suid && g == p->rgid && g == p->egid &&
+           g == p->sgid;
+}
+
+/* /proc/PID/stat: Linux's 52 fields (fs/proc/array.c, do_task_stat); the
+ * addresses only for whom may_read_mm (others: code 1 1, the rest 0). */
 static void show_stat(struct pbuf *b, const struct proc *p)
 {
     struct vm_figures v;
     vm_figures(p, &v);
+    vaddr_t brk_start = p->vm ? p->vm->heap_start : 0;
+    if (!may_read_mm(p)) {
+        v.start_code = v.end_code = p->vm ? 1 : 0;
+        v.start_stack = v.start_data = v.end_data = brk_start = 0;
+    }
     uint64_t ign, cgt;
     sig_dispositions(p, &ign, &cgt);
     uint64_t start = (uint64_t)p->start_ns / NSEC_PER_USER_HZ;
@@ -330,13 +364,12 @@ static void show_stat(struct pbuf *b, const struct proc *p)
               (unsigned long)(p->sig_blocked & 0x7fffffff),
               (unsigned long)(ign & 0x7fffffff), (unsigned long)(cgt & 0x7fffffff));
     pb_printf(b, " %d 0 0 %d 0 0 0 0 0 0", p->state == P_SLEEPING ? 1 : 0,  /* wchan */
-              SIGCHLD);                 /* exit_signal; cpu, rt_priority, policy, blkio,
+              p->exit_signal);          /* then cpu, rt_priority, policy, blkio,
                                            guest times */
-    vaddr_t brk_start = p->vm ? p->vm->heap_start : 0;
     pb_printf(b, " %lu %lu %lu %lu %lu %lu %lu %d\n", (unsigned long)v.start_data,
               (unsigned long)v.end_data, (unsigned long)brk_start,
               0ul, 0ul, 0ul, 0ul,       /* arg_start..env_end: not recorded */
-              p->state == P_ZOMBIE ? p->exit_status : 0);
+              p->state == P_ZOMBIE && may_read_mm(p) ? p->exit_status : 0);
 }
 
 static void put_kb(struct pbuf *b, const char *label, uint32_t pages)
@@ -458,12 +491,36 @@ static void show_meminfo(struct pbuf *b)
     put_meminfo(b, "Committed_AS:", total - free);
 }
 
-/* /proc/uptime: seconds since boot and seconds idle, two decimals. agora
- * does not count idle time: the second figure is 0.00. */
+static uint64_t dead_user, dead_sys;    /* ticks of the processes reaped so far */
+
+/* CPU time since boot in timer ticks (HZ = USER_HZ): user and system time
+ * of every process there has been (the live ones', plus what the reaped
+ * ones had), and idle, the ticks that found no process running. Each
+ * figure only grows. */
+static void cpu_times(uint64_t *user, uint64_t *sys, uint64_t *idle)
+{
+    *user = dead_user;
+    *sys = dead_sys;
+    for (int i = 0; i < NPROC; i++) {
+        const struct proc *p = proc_table(i);
+        if (p->state != P_UNUSED) {
+            *user += p->utime;
+            *sys += p->stime;
+        }
+    }
+    uint64_t ticks = sched_ticks();
+    *idle = ticks > *user + *sys ? ticks - *user - *sys : 0;
+}
+
+/* /proc/uptime: seconds since boot and seconds idle, two decimals. */
 static void show_uptime(struct pbuf *b)
 {
     uint64_t cs = (uint64_t)time_monotonic_ns() / (NSEC_PER_SEC / 100);
-    pb_printf(b, "%llu.%02u 0.00\n", (unsigned long long)(cs / 100), (unsigned)(cs % 100));
+    uint64_t user, sys, idle;
+    cpu_times(&user, &sys, &idle);
+    idle = idle * 100 / HZ;
+    pb_printf(b, "%llu.%02u %llu.%02u\n", (unsigned long long)(cs / 100), (unsigned)(cs % 100),
+              (unsigned long long)(idle / 100), (unsigned)(idle % 100));
 }
 
 static pid_t last_pid;                  /* the newest process's pid (loadavg) */
@@ -490,22 +547,16 @@ static void show_mounts(struct pbuf *b)
     pb_printf(b, "proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n");
 }
 
-/* /proc/stat: one CPU; user and system time summed over the live
- * processes, idle the rest of the time since boot. */
+/* /proc/stat: one CPU, its times as cpu_times counts them. */
 static void show_stat_global(struct pbuf *b)
 {
-    uint64_t user = 0, sys = 0;
-    int running = 0, blocked = 0;
+    uint64_t user, sys, idle;
+    cpu_times(&user, &sys, &idle);
+    int running = 0;
     for (int i = 0; i < NPROC; i++) {
         const struct proc *p = proc_table(i);
-        if (p->state == P_UNUSED)
-            continue;
-        user += p->utime + p->cutime;
-        sys += p->stime + p->cstime;
         running += p->state == P_RUNNABLE || p->state == P_RUNNING;
     }
-    uint64_t all = (uint64_t)time_monotonic_ns() / NSEC_PER_USER_HZ;
-    uint64_t idle = all > user + sys ? all - user - sys : 0;
     for (int cpu = -1; cpu < 1; cpu++) {
         if (cpu < 0)
             pb_printf(b, "cpu ");
@@ -517,7 +568,7 @@ static void show_stat_global(struct pbuf *b)
     pb_printf(b, "intr %llu\nctxt 0\nbtime %llu\nprocesses %lu\n",
               (unsigned long long)sched_ticks(),
               (unsigned long long)(boot_realtime_ns() / NSEC_PER_SEC), (unsigned long)forks);
-    pb_printf(b, "procs_running %d\nprocs_blocked %d\n", running, blocked);
+    pb_printf(b, "procs_running %d\nprocs_blocked 0\n", running);
 }
 
 static void show_version(struct pbuf *b)
@@ -616,27 +667,15 @@ static int pf_generate(struct file *f, struct pbuf *b)
 
 static long pf_read(struct file *f, char __user *buf, size_t n)
 {
-    struct pbuf *b = f->priv;
-    if (!b) {
-        if (!(b = kzalloc(sizeof(*b))))
-            return -ENOMEM;
-        f->priv = b;
-    }
-    if (f->off == 0 || !b->data) {     /* a fresh text from the start */
-        pb_free(b);
-        int err = pf_generate(f, b);
-        if (err < 0)
-            return err;
-        if (b->oom)
-            return -ENOMEM;
-    }
-    if (f->off >= b->len)
-        return 0;
-    n = MIN(n, b->len - (size_t)f->off);
-    long got = copyout_partial(buf, b->data + f->off, n);
-    if (got > 0)
-        f->off += got;
-    return got;
+    struct pbuf b = { .ubuf = buf, .skip = (uint64_t)f->off, .left = n };
+    int err = pf_generate(f, &b);
+    if (err < 0)
+        return err;
+    pb_flush(&b);
+    if (b.done == 0 && b.fault)
+        return -EFAULT;
+    f->off += b.done;
+    return (long)b.done;
 }
 
 /* Linux's proc_get_long: optional blanks, an optional '-', a number in C
@@ -729,20 +768,10 @@ static int64_t pf_seek(struct file *f, int64_t off, uint32_t whence)
     return off < 0 ? -EINVAL : off;
 }
 
-static void pf_release(struct file *f)
-{
-    struct pbuf *b = f->priv;
-    if (b) {
-        pb_free(b);
-        kfree(b);
-    }
-}
-
 static const struct file_ops pf_fops = {
     .read = pf_read,
     .write = pf_write,
     .seek = pf_seek,
-    .release = pf_release,
 };
 
 /* ---- symbolic links -------------------------------------------------------- */
@@ -771,12 +800,15 @@ static int self_target(struct ramfs_inode *ip, char *buf, size_t n)
     return pid_name(buf, n, current->pid);
 }
 
-/* /proc/PID/exe: the path exec recorded; -ENOENT for a zombie (no image). */
+/* /proc/PID/exe: the path exec recorded; -ENOENT for a zombie (no image),
+ * -EACCES for a caller who may not look into p. */
 static int exe_target(struct ramfs_inode *ip, char *buf, size_t n)
 {
     struct proc *p = proc_find(PRIV_PID(ip->priv));
     if (!p || !p->image || p->state == P_ZOMBIE)
         return -ENOENT;
+    if (!may_read_mm(p))
+        return -EACCES;                 /* Linux: proc_exe_link's ptrace check */
     size_t len = strlen(p->image->exe);
     if (len >= n)
         return -ENAMETOOLONG;
@@ -898,6 +930,25 @@ oom:
     return -ENOMEM;
 }
 
+/* /proc/PID and its entries owned by p's effective ids again. Linux does
+ * it at every lookup; agora at fork and exec, which covers a program that
+ * changes its ids and then execs (login, su), not one that only changes
+ * them. */
+static void set_owner(const struct proc *p)
+{
+    char name[12];
+    pid_name(name, sizeof(name), p->pid);
+    struct ramfs_inode *dir = proc_dir ? ramfs_lookup(proc_dir, name) : NULL;
+    if (!dir)
+        return;
+    dir->uid = p->euid;
+    dir->gid = p->egid;
+    for (uint32_t i = 0; i < dir->nchildren; i++) {
+        dir->children[i].ip->uid = p->euid;
+        dir->children[i].ip->gid = p->egid;
+    }
+}
+
 int procfs_proc_new(struct proc *p, const struct proc *creator)
 {
     if (!p->start_ns)
@@ -917,6 +968,8 @@ int procfs_proc_new(struct proc *p, const struct proc *creator)
 
 void procfs_proc_free(struct proc *p)
 {
+    dead_user += p->utime;
+    dead_sys += p->stime;
     procfs_image_put(p->image);
     p->image = NULL;
     if (!proc_dir)

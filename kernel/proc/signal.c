@@ -203,6 +203,16 @@ static void deliver_signals(struct trapframe *tf)
 
 void proc_return_to_user(struct trapframe *tf, bool timer)
 {
+    /* The common way back from a system call: no tick to account, no
+     * signal to deliver, no rseq area to update, no mask to restore and
+     * no restart code in eax (-ERESTARTSYS..-ERESTART_RESTARTBLOCK). */
+    struct proc *p = current;
+    uint32_t ret = (uint32_t)arch_syscall_result(tf);
+    if (!timer && !(p->sig_pending & ~p->sig_blocked) && !(p->rseq && p->rseq_resched) &&
+        !p->has_saved_mask && (ret < (uint32_t)-ERESTART_RESTARTBLOCK || ret > (uint32_t)-ERESTARTSYS)) {
+        p->syscall_nr = -1;
+        return;
+    }
     if (timer && current->stime > 0) {  /* sched_tick counted it as kernel time */
         current->stime--;
         current->utime++;

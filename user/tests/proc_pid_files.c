@@ -170,10 +170,35 @@ static int child_main(int argc, char **argv)
     return 0;
 }
 
+/* The exec'd child of a setuid: /proc/self is its user's now. */
+static int owner_main(void)
+{
+    struct stat sb, sf;
+    if (stat("/proc/self", &sb) < 0 || stat("/proc/self/status", &sf) < 0)
+        return 2;
+    if (sb.st_uid != 1000 || sb.st_gid != 1000 || sf.st_uid != 1000)
+        return 3;
+    /* Root's process (init): its addresses are hidden as Linux hides them
+     * (start_code and end_code 1, start_stack 0), its exe is EACCES. */
+    char text[1024], comm[64], *f[64], buf[64];
+    if (slurp("/proc/1/stat", text, sizeof(text)) <= 0 ||
+        stat_fields(text, f, 64, comm, sizeof(comm)) != 52)
+        return 4;
+    if (num(f[25]) != 1 || num(f[26]) != 1 || num(f[27]) != 0 || num(f[44]) != 0)
+        return 5;
+    if (readlink("/proc/1/exe", buf, sizeof(buf)) != -1 || errno != EACCES)
+        return 6;
+    if (readlink("/proc/self/exe", buf, sizeof(buf)) != (ssize_t)strlen(SELF))
+        return 7;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "cmdline-child") == 0)
         return child_main(argc, argv);
+    if (argc > 1 && strcmp(argv[1], "owner-child") == 0)
+        return owner_main();
     t_begin("proc_pid_files");
 
     sigset_t set;
@@ -211,6 +236,24 @@ int main(int argc, char **argv)
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         printf("# the child: status 0x%x (exit 100: execv failed)\n", status);
     T_OK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "cmdline is argv, NUL after each; comm \"exe\" (exec via /proc/self/exe)");
+
+    /* /proc/PID belongs to the process's user (ps shows it): root's
+     * here; after setuid and exec, the new user's. */
+    struct stat sb;
+    T_OK(stat("/proc/self", &sb) == 0 && sb.st_uid == geteuid() && (sb.st_mode & 0777) == 0555,
+         "/proc/self: our uid, mode 0555");
+    pid = fork();
+    if (pid == 0) {
+        if (setgid(1000) < 0 || setuid(1000) < 0)
+            _exit(10);
+        char *oargv[] = { "proc_pid_files", "owner-child", NULL };
+        execv(SELF, oargv);
+        _exit(11);
+    }
+    waitpid(pid, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        printf("# the uid 1000 child: status 0x%x\n", status);
+    T_OK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "after setuid(1000) and exec: /proc/self is uid 1000's; root's init shows no addresses, exe EACCES");
 
     /* /proc lists us, and the fixed entries. */
     DIR *d = opendir("/proc");
@@ -252,7 +295,6 @@ int main(int argc, char **argv)
         _exit(7);
     char path[64];
     snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-    struct stat sb;
     T_SUCCESS(stat(path, &sb), "/proc/CHILD/stat exists");
     /* Wait for the zombie without reaping it: poll its state. */
     char text[1024], comm[64], *f[64];

@@ -105,6 +105,48 @@ static void test_small_files(void)
          "version");
 }
 
+/* The cpu line's user, system and idle ticks, and intr's count; 0 if the
+ * text is not as Linux prints it. */
+static int cpu_line(unsigned long long v[4])
+{
+    char text[4096];
+    if (slurp("/proc/stat", text, sizeof(text)) <= 0 || strncmp(text, "cpu  ", 5) != 0)
+        return 0;
+    char *p = text + 5;
+    unsigned long long f[10];
+    for (int i = 0; i < 10; i++)
+        f[i] = strtoull(p, &p, 10);
+    char *in = strstr(text, "\nintr ");
+    if (!in || *p != '\n')
+        return 0;
+    v[0] = f[0], v[1] = f[2], v[2] = f[3], v[3] = strtoull(in + 6, NULL, 10);
+    return 1;
+}
+
+static void test_cpu_times(void)
+{
+    unsigned long long a[4], b[4];
+    T_OK(cpu_line(a), "/proc/stat: cpu line of ten figures, intr");
+    T_EQ(a[0] + a[1] + a[2], a[3], "user + system + idle are the ticks since boot");
+    pid_t pid = fork();
+    if (pid == 0) {
+        long end = now_ms() + 300;
+        while (now_ms() < end)
+            ;
+        _exit(0);
+    }
+    waitpid(pid, NULL, 0);
+    T_OK(cpu_line(b), "/proc/stat again, after a child spun 0.3 s and was reaped");
+    T_OK(b[0] >= a[0] && b[1] >= a[1] && b[2] >= a[2], "no figure went down");
+    T_OK(b[0] + b[1] > a[0] + a[1], "the child's CPU time is still counted");
+    char text[256];
+    slurp("/proc/uptime", text, sizeof(text));
+    char *end;
+    unsigned long up = strtoul(text, &end, 10);
+    unsigned long idle = strtoul(strchr(end, ' ') + 1, NULL, 10);
+    T_OK(idle <= up, "uptime: idle seconds at most the seconds since boot");
+}
+
 /* ---- the bad-pointer matrix ------------------------------------------- */
 
 static const unsigned char ro_page[4096] __attribute__((aligned(4096))) = { 0x5a, 0xa5 };
@@ -169,6 +211,7 @@ int main(void)
     t_begin("proc_system");
     test_meminfo();
     test_small_files();
+    test_cpu_times();
     test_bad_buffers();
     return t_end();
 }

@@ -286,6 +286,17 @@ static long reg_read(struct file *f, char __user *buf, size_t n)
 
 /* Writes go at the offset, or at the end with O_APPEND; -EFBIG past the
  * largest file, -ENOSPC when frames run out. */
+/* A file changed by someone other than root loses set-user-ID, and
+ * set-group-ID if group-executable (Linux's file_remove_privs). */
+static void drop_privs(struct ramfs_inode *ip)
+{
+    if (current->euid == 0)
+        return;
+    ip->mode &= ~(uint32_t)S_ISUID;
+    if (ip->mode & S_IXGRP)
+        ip->mode &= ~(uint32_t)S_ISGID;
+}
+
 static long reg_write(struct file *f, const char __user *buf, size_t n)
 {
     struct ramfs_inode *ip = f->ip;
@@ -294,6 +305,7 @@ static long reg_write(struct file *f, const char __user *buf, size_t n)
     long put = fs_data_write(ip, (uint64_t)f->off, buf, n);
     if (put > 0) {
         f->off += put;
+        drop_privs(ip);
         ramfs_touch(ip, RAMFS_MTIME | RAMFS_CTIME);
     }
     return put;
@@ -460,8 +472,10 @@ long sys_pwrite64(int fd, const void __user *buf, size_t count, uint32_t off_lo,
 static long truncate_inode(struct ramfs_inode *ip, int64_t len)
 {
     int err = fs_data_truncate(ip, (uint64_t)len);
-    if (err == 0)
+    if (err == 0) {
+        drop_privs(ip);
         ramfs_touch(ip, RAMFS_MTIME | RAMFS_CTIME);
+    }
     return err;
 }
 

@@ -39,6 +39,12 @@ int fs_at_start(int dirfd, const char *path, struct ramfs_inode **start);
 int fs_resolve(int dirfd, const char *path, bool nofollow, bool empty_ok,
                struct ramfs_inode **ip, struct ramfs_inode **parentp);
 
+/* fs_resolve of a user path (copied first). */
+int fs_lookup_at(int dirfd, const char __user *upath, bool nofollow, bool empty_ok,
+                 struct ramfs_inode **ip);
+/* The inode behind descriptor fd for the f* calls: 0, -EBADF. */
+int fs_fd_inode(int fd, struct ramfs_inode **ip);
+
 /* The operations of a file opened from ip. */
 const struct file_ops *fs_inode_fops(const struct ramfs_inode *ip);
 

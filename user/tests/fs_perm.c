@@ -62,6 +62,16 @@ static void as_1000(void)
     umask(0);
     fd = open(D "/shared", O_CREAT | O_WRONLY, 0666);
     close(fd);
+    /* A write by the (non-root) owner drops set-user-ID and set-group-ID. */
+    fd = open(D "/suid", O_CREAT | O_WRONLY, 0755);
+    T_EQ(fchmod(fd, 06755), 0, "the owner sets 06755");
+    T_EQ(fstat(fd, &st), 0, "fstat");
+    T_EQ(st.st_mode & 07777, 06755, "set-user-ID and set-group-ID set");
+    T_EQ(write(fd, "x", 1), 1, "write");
+    T_EQ(fstat(fd, &st), 0, "fstat");
+    T_EQ(st.st_mode & 07777, 0755, "a write cleared both");
+    close(fd);
+    T_EQ(unlink(D "/suid"), 0, "cleanup");
 }
 
 static void as_1001(void)

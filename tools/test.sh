@@ -7,8 +7,10 @@
 #      framebuffer console.
 # One line per test (PASS name / FAIL name (why)); last, "N passed, N failed".
 # MEM (default 256M, QEMU's -m syntax: 32M, 1G) is the guest memory of both
-# QEMU runs; the UEFI check takes at least 64M, because OVMF and GRUB
-# themselves fail below about 56M (GRUB cannot unpack its xz image).
+# QEMU runs; the UEFI check takes at least 128M: OVMF and GRUB themselves
+# fail below about 56M (GRUB cannot unpack its xz image), and with the
+# 11 MiB initrd (busybox, the glibc tests) GRUB runs out of memory loading
+# it at 64M ("error: out of memory", then no initrd); 96M was enough.
 # Exits non-zero on any failure, a panic, a missing end marker or a time-out.
 # QUICK=1 skips the host unit tests and the UEFI check (make test-busybox).
 # BUSYBOX: Debian's i386 busybox on this host, for the busybox comparison.
@@ -136,7 +138,7 @@ mib() {
 }
 umem=$MEM
 n=$(mib "$MEM")
-[ -n "$n" ] && [ "$n" -lt 64 ] && umem=64M
+[ -n "$n" ] && [ "$n" -lt 128 ] && umem=128M
 if [ -e /usr/share/OVMF/OVMF_CODE_4M.fd ]; then
     echo "qemu: booting the same ISO under OVMF (UEFI) with $umem"
     cp /usr/share/OVMF/OVMF_VARS_4M.fd $B/ovmf-vars.fd

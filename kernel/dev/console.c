@@ -111,6 +111,12 @@ static pid_t foreground;
 void console_set_foreground(pid_t pgid) { foreground = pgid; }
 pid_t console_foreground(void) { return foreground; }
 
+/* The framebuffer's scrollback: not there yet. */
+void console_scrollback(int dir)
+{
+    (void)dir;
+}
+
 void console_input(char c)
 {
     tty_input(c);

@@ -25,6 +25,10 @@ pid_t console_foreground(void);
 /* Input: one character typed (from the serial and keyboard interrupt
  * handlers), for the line discipline (kernel/dev/tty.c); interrupts off. */
 void console_input(char c);
+/* Shift+PgUp/PgDn from any keyboard: scroll the screen's view back (-1,
+ * half a screen) or forward (+1) through the scrollback; 0 returns to the
+ * live screen. Interrupts off. */
+void console_scrollback(int dir);
 /* The console as an open file's operations (kernel/dev/console_file.c). */
 extern const struct file_ops console_fops;
 

@@ -65,6 +65,7 @@ void vm_init(void)
     kernel_tables(KHEAP_BASE, KHEAP_MAX);
     kernel_tables(KSTACK_BASE, KSTACK_SLOTS * KSTACK_SLOT);
     kernel_tables(KMAP_BASE, KMAP_SLOTS * PAGE_SIZE);
+    kernel_tables(PHYSMAP_BASE, PHYSMAP_MAX);
     kmap_pt = kernel_pte(KMAP_BASE);
     arch_switch_pgdir(kernel_pgdir_pa);
     arch_init_double_fault(kernel_pgdir_pa);
@@ -81,6 +82,26 @@ void *vm_map_framebuffer(paddr_t pa, uint32_t size)
         *kernel_pte(FB_BASE + off) = (ALIGN_DOWN(pa, PAGE_SIZE) + off) | PTE_P | PTE_W | PTE_PWT;
     arch_flush_tlb_all();
     return (void *)(FB_BASE + (pa & (PAGE_SIZE - 1)));
+}
+
+/* vm_map_phys's window is handed out from the bottom and never returned;
+ * its page tables exist from vm_init, so every address space sees it. */
+static vaddr_t physmap_next = PHYSMAP_BASE;
+
+void *vm_map_phys(paddr_t pa, uint32_t size, bool uncached)
+{
+    paddr_t first = ALIGN_DOWN(pa, PAGE_SIZE);
+    uint64_t end = ALIGN_UP((uint64_t)pa + size, PAGE_SIZE);
+    if (!uncached && end <= pmm_direct_limit())
+        return P2V(pa);
+    if (size == 0 || end - first > PHYSMAP_BASE + PHYSMAP_MAX - physmap_next)
+        return NULL;
+    vaddr_t va = physmap_next;
+    physmap_next += (vaddr_t)(end - first);
+    for (uint32_t off = 0; off < end - first; off += PAGE_SIZE)
+        *kernel_pte(va + off) = (first + off) | PTE_P | PTE_W | (uncached ? PTE_PCD | PTE_PWT : 0);
+    arch_flush_tlb_all();
+    return (void *)(va + (pa - first));
 }
 
 int vm_kernel_map(vaddr_t va, paddr_t pa)

@@ -63,6 +63,14 @@ struct vm_space {
 void vm_init(void);
 /* Map the framebuffer at FB_BASE (write-combining not used); returns the va. */
 void *vm_map_framebuffer(paddr_t pa, uint32_t size);
+/*
+ * Map size bytes of physical memory at pa for the kernel, for good: device
+ * registers (uncached: caching off, as memory-mapped I/O needs) or firmware
+ * tables (cached; RAM inside the direct map is returned from there). Any
+ * time after vm_init. Returns the address of pa, or NULL when the 16 MiB
+ * window (PHYSMAP_BASE) is full. Nothing is ever unmapped.
+ */
+void *vm_map_phys(paddr_t pa, uint32_t size, bool uncached);
 
 /* Reach any physical frame: the direct map, or a temporary window slot. */
 void *kmap(paddr_t pa);

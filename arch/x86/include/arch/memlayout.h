@@ -3,6 +3,7 @@
  *
  *   0xFFC00000..         temporary-map window (one page table, 1024 slots)
  *   0xF0000000..         framebuffer mapping
+ *   0xEF000000..         device registers and firmware tables (vm_map_phys)
  *   0xE4000000..         kernel stacks (8 KiB each, a guard page below each)
  *   0xE0000000..         kernel heap (kmalloc), grown a page at a time
  *   0xC0000000..         direct map of physical memory 0..DIRECT_MAP_SIZE
@@ -26,6 +27,8 @@
 #define KSTACK_SIZE      0x2000          /* 8 KiB per process */
 #define KSTACK_SLOT      0x3000          /* stack + one unmapped guard page */
 #define KSTACK_SLOTS     512
+#define PHYSMAP_BASE     0xEF000000      /* vm_map_phys's window */
+#define PHYSMAP_MAX      0x01000000      /* 16 MiB of it */
 #define FB_BASE          0xF0000000
 #define FB_MAX           0x0FC00000      /* up to 252 MiB of framebuffer */
 #define KMAP_BASE        0xFFC00000      /* temporary-map window */

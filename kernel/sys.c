@@ -513,8 +513,17 @@ static void __attribute__((noreturn)) restart(void)
     printk("agora: restarting\n");
     arch_qemu_exit(QEMU_EXIT_FAIL);
     arch_irq_disable();
-    acpi_reset();
-    arch_reset_8042();
+    /* Each attempt is announced: on a machine that hangs instead, the
+     * last line says which one. */
+    if (acpi.has_reset) {
+        printk("agora: restart through the ACPI reset register\n");
+        acpi_reset();
+    }
+    if (arch_ps2_present()) {
+        printk("agora: restart through the 8042\n");
+        arch_reset_8042();
+    }
+    printk("agora: restart by a triple fault\n");
     arch_triple_fault();
 }
 

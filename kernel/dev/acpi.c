@@ -61,6 +61,8 @@ struct sdt_header {
 #define FADT_RESET_REG 116
 #define FADT_RESET_VALUE 128
 #define FADT_X_DSDT 140
+#define FADT_X_PM1A_CNT 172
+#define FADT_X_PM1B_CNT 184
 #define FADT_FLAG_RESET_REG_SUP (1u << 10)
 #define FADT_FLAG_HW_REDUCED (1u << 20)
 
@@ -208,6 +210,13 @@ static void parse_fadt(const struct sdt_header *h)
         acpi.pm1a_cnt = (uint16_t)get32(f + FADT_PM1A_CNT);
         acpi.pm1b_cnt = (uint16_t)get32(f + FADT_PM1B_CNT);
     }
+    /* Some newer firmware fills only the 64-bit GAS forms (port space). */
+    if (!acpi.pm1a_cnt && len >= FADT_X_PM1A_CNT + 12 && f[FADT_X_PM1A_CNT] == 1 &&
+        get64(f + FADT_X_PM1A_CNT + 4) < 0x10000)
+        acpi.pm1a_cnt = (uint16_t)get64(f + FADT_X_PM1A_CNT + 4);
+    if (!acpi.pm1b_cnt && len >= FADT_X_PM1B_CNT + 12 && f[FADT_X_PM1B_CNT] == 1 &&
+        get64(f + FADT_X_PM1B_CNT + 4) < 0x10000)
+        acpi.pm1b_cnt = (uint16_t)get64(f + FADT_X_PM1B_CNT + 4);
     if (len >= FADT_FLAGS + 4)
         acpi.fadt_flags = get32(f + FADT_FLAGS);
     /* IAPC_BOOT_ARCH was reserved in revision 1 FADTs. */

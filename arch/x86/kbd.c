@@ -124,12 +124,13 @@ static bool ps2_present;
 /* Wait until (status & mask) == want; false after about PS2_WAIT_MS. */
 static bool ps2_wait(uint8_t mask, uint8_t want)
 {
+    static bool no_pit;                 /* the PIT did not answer once: spin only */
     for (int ms = 0; ms < PS2_WAIT_MS; ms++) {
         for (int i = 0; i < 1000; i++)
             if ((inb(PS2_CMD) & mask) == want)
                 return true;
-        if (!arch_delay_ms(1))
-            ms += 10;                   /* no PIT: count the spins instead */
+        if (!no_pit && !arch_delay_ms(1))
+            no_pit = true;
     }
     return false;
 }

@@ -33,6 +33,8 @@
 #include <arch/arch.h>
 #include <arch/memlayout.h>
 #include <uapi/errno.h>
+#include <agora/format.h>
+#include <stdarg.h>
 #include <string.h>
 
 struct acpi_info acpi;
@@ -443,4 +445,58 @@ int acpi_reset(void)
     }
     arch_delay_ms(500);
     return -ETIMEDOUT;
+}
+
+/* One line of acpi_describe's text, formatted. */
+static void __attribute__((format(printf, 3, 4)))
+emitf(void (*line)(void *ctx, const char *text), void *ctx, const char *fmt, ...)
+{
+    char buf[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    line(ctx, buf);
+}
+
+void acpi_describe(void (*line)(void *ctx, const char *text), void *ctx)
+{
+    emitf(line, ctx, "serial: %s\n", serial_present() ? "COM1 0x3f8" : "none");
+    emitf(line, ctx, "ps2: %s\n", arch_ps2_present() ? "8042" : "none");
+    if (!acpi.present) {
+        emitf(line, ctx, "acpi: none\n");
+        return;
+    }
+    emitf(line, ctx, "acpi: %s %s %#x oem %s\n", acpi.rsdp_revision >= 2 ? "2.0+" : "1.0",
+          acpi.xsdt ? "xsdt" : "rsdt", acpi.root_pa, acpi.oem);
+    if (acpi.has_fadt) {
+        emitf(line, ctx, "fadt: revision %u pm1a_cnt %#x pm1b_cnt %#x smi_cmd %#x "
+              "acpi_enable %#x flags %#x\n", acpi.fadt_revision, acpi.pm1a_cnt,
+              acpi.pm1b_cnt, acpi.smi_cmd, acpi.acpi_enable, acpi.fadt_flags);
+        if (acpi.boot_arch_valid)
+            emitf(line, ctx, "boot_arch: %#x 8042 %s\n", acpi.boot_arch,
+                  (acpi.boot_arch & ACPI_BOOT_ARCH_8042) ? "yes" : "no");
+        if (acpi.has_reset)
+            emitf(line, ctx, "reset: %s %#llx value %#x\n",
+                  acpi.reset_reg.space == 0 ? "memory" : acpi.reset_reg.space == 1 ? "port" : "pci",
+                  (unsigned long long)acpi.reset_reg.address, acpi.reset_value);
+        else
+            emitf(line, ctx, "reset: none\n");
+        if (acpi.has_s5)
+            emitf(line, ctx, "s5: %u %u\n", acpi.s5_typa, acpi.s5_typb);
+        else
+            emitf(line, ctx, "s5: none\n");
+    }
+    if (acpi.has_madt) {
+        emitf(line, ctx, "lapic: %#x pcat_compat %d\n", acpi.lapic_pa, acpi.pcat_compat);
+        for (int i = 0; i < acpi.ncpus; i++)
+            emitf(line, ctx, "cpu: apic %u uid %u %s\n", acpi.cpus[i].apic_id,
+                  acpi.cpus[i].acpi_uid, acpi.cpus[i].enabled ? "enabled" : "disabled");
+        for (int i = 0; i < acpi.nioapics; i++)
+            emitf(line, ctx, "ioapic: id %u address %#x gsi_base %u\n", acpi.ioapics[i].id,
+                  acpi.ioapics[i].pa, acpi.ioapics[i].gsi_base);
+        for (int i = 0; i < acpi.noverrides; i++)
+            emitf(line, ctx, "override: bus %u irq %u gsi %u flags %#x\n", acpi.overrides[i].bus,
+                  acpi.overrides[i].irq, acpi.overrides[i].gsi, acpi.overrides[i].flags);
+    }
 }

@@ -56,6 +56,14 @@ void arch_pci_config_write8(uint8_t bus, uint8_t dev, uint8_t fn, uint16_t reg, 
 }
 
 bool arch_delay_ms(unsigned ms) { (void)ms; return true; }
+bool serial_present(void) { return true; }
+bool arch_ps2_present(void) { return false; }
+
+static char desc[2048];
+static void describe_line(void *ctx, const char *text)
+{
+    strncat(ctx, text, sizeof(desc) - strlen(ctx) - 1);
+}
 
 static char out[8192];
 static size_t nout;
@@ -221,6 +229,14 @@ int main(void)
           acpi.ioapics[0].pa == 0xFEC00000 && acpi.noverrides == 1 &&
           acpi.overrides[0].irq == 0 && acpi.overrides[0].gsi == 2, out);
     check("bad_checksum_reported", strstr(out, "bad checksum") != NULL, out);
+
+    desc[0] = '\0';
+    acpi_describe(describe_line, desc);
+    check("describe", strstr(desc, "serial: COM1 0x3f8\nps2: none\nacpi: 2.0+ xsdt 0x1100 oem AGORA \n") &&
+          strstr(desc, "\nboot_arch: 0x1 8042 no\nreset: port 0xcf9 value 0x6\ns5: 5 1\n") &&
+          strstr(desc, "\ncpu: apic 0 uid 0 enabled\ncpu: apic 3 uid 1 disabled\n") &&
+          strstr(desc, "\nioapic: id 2 address 0xfec00000 gsi_base 0\noverride: bus 0 irq 0 gsi 2 flags 0\n"),
+          desc);
 
     nwrites = 0;
     pm1a_value = 0;                             /* SCI_EN off: SMM owns the machine */

@@ -97,5 +97,8 @@ int acpi_poweroff(void);
 /* Write the FADT reset register. Returns -ENODEV if there is none, or
  * -ETIMEDOUT if the machine is still running shortly after. */
 int acpi_reset(void);
+/* What the boot probes found (COM1, the 8042, the ACPI tables), as lines
+ * "key: values\n" handed one by one to line(ctx, text): /proc/agora/platform. */
+void acpi_describe(void (*line)(void *ctx, const char *text), void *ctx);
 
 #endif

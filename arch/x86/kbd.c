@@ -55,7 +55,7 @@ static void send(const char *s)
 
 void kbd_irq(void)
 {
-    while (inb(0x64) & 0x01) {
+    for (int n = 0; n < 64 && (inb(0x64) & 0x01); n++) {   /* a vanished 8042 reads 0xFF */
         uint8_t sc = inb(0x60);
         if (sc == 0xE0) {
             extended = true;

@@ -364,8 +364,13 @@ void acpi_init(void)
     const uint8_t *entries = (const uint8_t *)root + sizeof(*root);
     for (uint32_t i = 0; i < n; i++) {
         uint64_t pa = acpi.xsdt ? get64(entries + i * 8) : get32(entries + i * 4);
-        const struct sdt_header *h = map_table(pa);
-        if (!h)
+        /* A look at the signature first: only the tables we read are
+         * mapped whole (beyond the direct map each costs window space). */
+        const struct sdt_header *h = pa && pa < 0xFFFFF000u ?
+            vm_map_phys((paddr_t)pa, sizeof(*h), false) : NULL;
+        if (!h || (memcmp(h->signature, "FACP", 4) != 0 && memcmp(h->signature, "APIC", 4) != 0))
+            continue;
+        if (!(h = map_table(pa)))
             continue;
         if (!acpi.has_fadt && memcmp(h->signature, "FACP", 4) == 0)
             parse_fadt(h);

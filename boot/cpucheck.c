@@ -267,13 +267,15 @@ void boot_cpu_check(uint32_t magic, uint32_t mbi_pa)
         return;
 
     m.len = 0;
-    add(&m, "\nagora needs an i686 CPU (Pentium Pro or later) with FPU, TSC, PSE and CMOV:\n");
+    /* "agora: " like the kernel's other messages ("pmm: ..."); one line
+     * each, under 80 columns. */
+    add(&m, "\nagora: needs an i686 CPU (Pentium Pro or later) with FPU, TSC, PSE and CMOV;\n");
     if (!has_cpuid) {
-        add(&m, "this CPU has no CPUID instruction");
+        add(&m, "agora: this CPU has no CPUID instruction");
     } else if (max_leaf < 1) {
-        add(&m, "this CPU has no CPUID leaf 1");
+        add(&m, "agora: this CPU has no CPUID leaf 1");
     } else {
-        const char *sep = "this CPU lacks ";
+        const char *sep = "agora: this CPU lacks ";
         for (unsigned i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
             if (!(edx & needed[i].bit)) {
                 add(&m, sep);

@@ -191,4 +191,3 @@ void console_panic(void)
     console_scrollback(0);
     screen_puts("\030\033[0m");
 }
-

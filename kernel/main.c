@@ -20,7 +20,6 @@
 #include <kernel/selftest.h>
 #include <kernel/procfs.h>
 #include <kernel/acpi.h>
-#include <kernel/tty.h>
 #include <arch/arch.h>
 #include <arch/memlayout.h>
 #include <string.h>
@@ -40,7 +39,7 @@ static void screen_init(void)
     } else if (boot_info.ega_text) {
         console_init_screen(NULL);      /* VGA text mode */
     } else {
-        tty_init(80, 25);               /* no screen: the tty still needs its defaults */
+        console_init_no_screen();
     }
 }
 

@@ -411,18 +411,23 @@ int acpi_poweroff(void)
         return -ENODEV;
     if (!enable_acpi_mode())
         return -ETIMEDOUT;
-    /* SLP_TYP and SLP_EN in one write; the other bits as they are. PM1b,
-     * where present, gets its own SLP_TYP (the spec: a then b). */
+    /* As ACPICA does it: SLP_TYP first (a then b, the other bits as they
+     * are), then the same with SLP_EN, which starts the transition. */
     uint16_t a = (uint16_t)arch_pio_read(acpi.pm1a_cnt, 16);
-    a = (uint16_t)((a & ~(7u << PM1_SLP_TYP_SHIFT)) |
-                   ((acpi.s5_typa & 7u) << PM1_SLP_TYP_SHIFT) | PM1_SLP_EN);
-    arch_pio_write(acpi.pm1a_cnt, 16, a);
+    a = (uint16_t)((a & ~(7u << PM1_SLP_TYP_SHIFT | PM1_SLP_EN)) |
+                   (acpi.s5_typa & 7u) << PM1_SLP_TYP_SHIFT);
+    uint16_t b = 0;
     if (acpi.pm1b_cnt) {
-        uint16_t b = (uint16_t)arch_pio_read(acpi.pm1b_cnt, 16);
-        b = (uint16_t)((b & ~(7u << PM1_SLP_TYP_SHIFT)) |
-                       ((acpi.s5_typb & 7u) << PM1_SLP_TYP_SHIFT) | PM1_SLP_EN);
-        arch_pio_write(acpi.pm1b_cnt, 16, b);
+        b = (uint16_t)arch_pio_read(acpi.pm1b_cnt, 16);
+        b = (uint16_t)((b & ~(7u << PM1_SLP_TYP_SHIFT | PM1_SLP_EN)) |
+                       (acpi.s5_typb & 7u) << PM1_SLP_TYP_SHIFT);
     }
+    arch_pio_write(acpi.pm1a_cnt, 16, a);
+    if (acpi.pm1b_cnt)
+        arch_pio_write(acpi.pm1b_cnt, 16, b);
+    arch_pio_write(acpi.pm1a_cnt, 16, a | PM1_SLP_EN);
+    if (acpi.pm1b_cnt)
+        arch_pio_write(acpi.pm1b_cnt, 16, b | PM1_SLP_EN);
     arch_delay_ms(1000);                /* the power should be gone by now */
     return -ETIMEDOUT;
 }

@@ -7,8 +7,9 @@
  * reference that is not a definition, with byte and small constants), the
  * MADT's CPUs, I/O APICs and overrides, a table with a bad checksum
  * ignored. The port writes of power-off and reset are recorded and
- * checked: SMI_CMD <- ACPI_ENABLE when SCI_EN is off, then SLP_TYP and
- * SLP_EN into PM1a_CNT and PM1b_CNT; the reset register's port and value.
+ * checked: SMI_CMD <- ACPI_ENABLE when SCI_EN is off, then SLP_TYP into
+ * PM1a_CNT and PM1b_CNT, then the same with SLP_EN; the reset register's
+ * port and value.
  */
 #include <kernel/acpi.h>
 #include <kernel/boot.h>
@@ -241,16 +242,17 @@ int main(void)
     nwrites = 0;
     pm1a_value = 0;                             /* SCI_EN off: SMM owns the machine */
     int err = acpi_poweroff();
-    check("poweroff_sequence", err == -ETIMEDOUT && nwrites == 3 &&
+    check("poweroff_sequence", err == -ETIMEDOUT && nwrites == 5 &&
           writes[0].port == 0xB2 && writes[0].value == 0xF1 &&
-          writes[1].port == 0x604 && writes[1].width == 16 &&
-          writes[1].value == (1u | 5u << 10 | 0x2000) &&
-          writes[2].port == 0x704 && writes[2].value == (1u << 10 | 0x2000),
-          "want SMI_CMD<-0xF1, PM1a<-SCI_EN|5<<10|SLP_EN, PM1b<-1<<10|SLP_EN");
+          writes[1].port == 0x604 && writes[1].width == 16 && writes[1].value == (1u | 5u << 10) &&
+          writes[2].port == 0x704 && writes[2].value == (1u << 10) &&
+          writes[3].port == 0x604 && writes[3].value == (1u | 5u << 10 | 0x2000) &&
+          writes[4].port == 0x704 && writes[4].value == (1u << 10 | 0x2000),
+          "want SMI_CMD<-0xF1, PM1a<-SCI_EN|5<<10, PM1b<-1<<10, then both again with SLP_EN");
     nwrites = 0;
     pm1a_value = 1;                             /* already in ACPI mode */
     acpi_poweroff();
-    check("poweroff_no_smi_when_sci_on", nwrites == 2 && writes[0].port == 0x604, "no SMI_CMD write");
+    check("poweroff_no_smi_when_sci_on", nwrites == 4 && writes[0].port == 0x604, "no SMI_CMD write");
     nwrites = 0;
     pm1a_value = 0;
     smi_turns_on_sci = false;                   /* firmware never hands over */

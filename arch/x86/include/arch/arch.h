@@ -55,6 +55,12 @@ void serial_init(void);
 void serial_putc(char c);
 void serial_enable_rx_irq(void);
 
+/* PCI configuration space (mechanism #1, pciconf.c): the 32-bit register at
+ * offset off (a multiple of 4) of bus:dev.fn; a missing function reads all
+ * ones. Interrupts off, or one caller at a time (the address port is shared). */
+uint32_t arch_pci_read32(uint8_t bus, uint8_t dev, uint8_t fn, uint8_t off);
+void arch_pci_write32(uint8_t bus, uint8_t dev, uint8_t fn, uint8_t off, uint32_t v);
+
 /* Frame pointer walk for backtraces. */
 uint32_t arch_frame_pointer(void);
 

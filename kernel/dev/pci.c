@@ -1,0 +1,148 @@
+/*
+ * pci.c: PCI enumeration. Configuration space is read through mechanism #1
+ * (arch_pci_read32, arch/x86/pciconf.c). The scan is the brute-force one:
+ * every bus 0-255, every device 0-31, function 0 and, when function 0's
+ * header type has bit 7 set (multi-function device), functions 1-7. A
+ * missing function reads vendor 0xFFFF. That costs ~8,000 port reads at
+ * boot and finds devices behind bridges without following them.
+ *
+ * The table (funcs[]) is filled once at boot and never changes, so readers
+ * need no lock. Drivers find their device with pci_find_class; /proc/agora/pci
+ * prints the table for user/lspci.c, one line per function:
+ *
+ *   BB:DD.F VVVV:DDDD CC SS PP rev RR irq N
+ *
+ * (bus, device, function; vendor and device ids; class, subclass and
+ * programming interface; revision; interrupt line, 255 when none; all hex
+ * but the line).
+ */
+#include <kernel/pci.h>
+#include <kernel/console.h>
+#include <arch/arch.h>
+#include <agora/format.h>
+
+static struct pci_func funcs[PCI_MAX_FUNCS];
+static int nfuncs;
+static int nskipped;                    /* found but the table was full */
+
+uint32_t pci_read32(const struct pci_func *f, uint8_t off)
+{
+    return arch_pci_read32(f->bus, f->dev, f->fn, off);
+}
+
+void pci_write32(const struct pci_func *f, uint8_t off, uint32_t v)
+{
+    arch_pci_write32(f->bus, f->dev, f->fn, off, v);
+}
+
+void pci_enable(const struct pci_func *f, uint16_t bits)
+{
+    uint32_t v = pci_read32(f, PCI_COMMAND);
+    /* The upper half is the status register, whose bits are cleared by
+     * writing ones: write back only the command half. */
+    pci_write32(f, PCI_COMMAND, (v & 0xFFFF) | bits);
+}
+
+paddr_t pci_bar_mem(const struct pci_func *f, int i, uint32_t *size)
+{
+    uint8_t off = (uint8_t)(PCI_BAR0 + 4 * i);
+    uint32_t bar = pci_read32(f, off);
+    *size = 0;
+    if (bar & 1)
+        return 0;                       /* an I/O-port BAR */
+    if ((bar & 0x6) == 0x4 && i < 5 && pci_read32(f, (uint8_t)(off + 4)) != 0)
+        return 0;                       /* 64-bit, placed above 4 GiB: out of reach */
+    /* Size: write all ones, read back which address bits stick, restore.
+     * Decoding is switched off meanwhile so the device does not answer
+     * at a half-written address. */
+    uint32_t cmd = pci_read32(f, PCI_COMMAND) & 0xFFFF;
+    pci_write32(f, PCI_COMMAND, cmd & ~(uint32_t)(PCI_CMD_MEMORY | PCI_CMD_IO));
+    pci_write32(f, off, 0xFFFFFFFF);
+    uint32_t mask = pci_read32(f, off) & ~0xFu;
+    pci_write32(f, off, bar);
+    pci_write32(f, PCI_COMMAND, cmd);
+    *size = mask ? ~mask + 1 : 0;
+    return bar & ~0xFu;
+}
+
+const struct pci_func *pci_find_class(int *from, uint8_t class, uint8_t subclass,
+                                      uint8_t progif)
+{
+    for (int i = *from; i < nfuncs; i++) {
+        const struct pci_func *f = &funcs[i];
+        if (f->class == class && (subclass == 0xFF || f->subclass == subclass) &&
+            (progif == 0xFF || f->progif == progif)) {
+            *from = i + 1;
+            return f;
+        }
+    }
+    *from = nfuncs;
+    return NULL;
+}
+
+static void add(uint8_t bus, uint8_t dev, uint8_t fn, uint32_t id)
+{
+    if (nfuncs == PCI_MAX_FUNCS) {
+        nskipped++;
+        return;
+    }
+    struct pci_func *f = &funcs[nfuncs++];
+    f->bus = bus;
+    f->dev = dev;
+    f->fn = fn;
+    f->vendor = id & 0xFFFF;
+    f->device = id >> 16;
+    uint32_t cr = pci_read32(f, PCI_CLASS_REV);
+    f->class = cr >> 24;
+    f->subclass = (cr >> 16) & 0xFF;
+    f->progif = (cr >> 8) & 0xFF;
+    f->revision = cr & 0xFF;
+    f->header_type = (pci_read32(f, PCI_HEADER) >> 16) & 0x7F;
+    uint32_t irq = pci_read32(f, PCI_INTERRUPT);
+    f->irq_line = irq & 0xFF;
+    f->irq_pin = (irq >> 8) & 0xFF;
+    int nbars = f->header_type == 0 ? 6 : f->header_type == 1 ? 2 : 0;
+    for (int i = 0; i < nbars; i++)
+        f->bar[i] = pci_read32(f, (uint8_t)(PCI_BAR0 + 4 * i));
+}
+
+void pci_init(void)
+{
+    for (int bus = 0; bus < 256; bus++) {
+        for (uint8_t dev = 0; dev < 32; dev++) {
+            uint32_t id = arch_pci_read32((uint8_t)bus, dev, 0, PCI_VENDOR_ID);
+            if ((id & 0xFFFF) == 0xFFFF)
+                continue;
+            add((uint8_t)bus, dev, 0, id);
+            uint32_t hdr = arch_pci_read32((uint8_t)bus, dev, 0, PCI_HEADER);
+            if (!(hdr & (0x80u << 16)))
+                continue;               /* single-function device */
+            for (uint8_t fn = 1; fn < 8; fn++) {
+                id = arch_pci_read32((uint8_t)bus, dev, fn, PCI_VENDOR_ID);
+                if ((id & 0xFFFF) != 0xFFFF)
+                    add((uint8_t)bus, dev, fn, id);
+            }
+        }
+    }
+    printk("pci: %d function%s%s", nfuncs, nfuncs == 1 ? "" : "s", nfuncs ? ":" : "");
+    for (int i = 0; i < nfuncs; i++) {
+        const struct pci_func *f = &funcs[i];
+        printk("%s%02x:%02x.%x %04x:%04x %02x%02x", i % 4 ? "  " : "\n  ", f->bus, f->dev,
+               f->fn, f->vendor, f->device, f->class, f->subclass);
+    }
+    printk("\n");
+    if (nskipped)
+        printk("pci: %d more functions not kept (table holds %d)\n", nskipped, PCI_MAX_FUNCS);
+}
+
+void pci_show(void (*put)(void *ctx, const char *s), void *ctx)
+{
+    char line[80];
+    for (int i = 0; i < nfuncs; i++) {
+        const struct pci_func *f = &funcs[i];
+        snprintf(line, sizeof(line), "%02x:%02x.%x %04x:%04x %02x %02x %02x rev %02x irq %u\n",
+                 f->bus, f->dev, f->fn, f->vendor, f->device, f->class, f->subclass,
+                 f->progif, f->revision, f->irq_line);
+        put(ctx, line);
+    }
+}

@@ -1,9 +1,9 @@
 /*
  * lsusb: list the USB devices the kernel enumerated at boot, one per line:
  *
- *   Bus 000 Port 1.2 Slot 3: ID 0627:0001 Human Interface Device (full speed) QEMU USB Keyboard
+ *   Bus 001 Port 1.2 Slot 3: ID 0627:0001 Human Interface Device (full speed) QEMU USB Keyboard
  *
- * (bus: the controller's number; port: the root-hub port, then the hub
+ * (bus: the controller's number, from 1; port: the root-hub port, then the hub
  * ports below it). The kernel's table is /proc/agora/usb, one device per
  * line: controller, port path, slot, vendor:product, class, subclass,
  * protocol (hex), speed, product string ("-" if none).
@@ -61,8 +61,8 @@ int main(void)
     }
     char line[160];
     while (fgets(line, sizeof(line), f)) {
-        char *w[10];
-        if (split(line, w, 10) != 10 || strlen(w[3]) != 9)
+        char *w[9];
+        if (split(line, w, 9) != 9 || strlen(w[3]) != 9)
             continue;
         unsigned bus = (unsigned)strtoul(w[0], NULL, 10);
         char *port = w[1];
@@ -70,7 +70,7 @@ int main(void)
         unsigned vendor = (unsigned)strtoul(w[3], NULL, 16);
         unsigned product = (unsigned)strtoul(w[3] + 5, NULL, 16);
         unsigned cls = (unsigned)strtoul(w[4], NULL, 16);
-        char *speed = w[8], *name = w[9];
+        char *speed = w[7], *name = w[8];
         printf("Bus %03u Port %s Slot %u: ID %04x:%04x %s (%s speed)%s%s\n", bus, port, slot,
                vendor, product, class_name(cls), speed, strcmp(name, "-") ? " " : "",
                strcmp(name, "-") ? name : "");

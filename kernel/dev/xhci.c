@@ -193,6 +193,14 @@ static volatile bool usb_ready;         /* boot enumeration over: the tick may p
 
 static const char *const speed_names[] = { "?", "full", "low", "high", "super", "super+" };
 
+/* "5" for root port 5, "5.1.3" behind hubs (as lsusb's port path). */
+static void port_path(const struct usb_dev *d, char *buf, size_t size)
+{
+    int n = snprintf(buf, size, "%d", d->root_port);
+    for (int lvl = 0; lvl < 5 && (d->route >> (4 * lvl)) & 0xF && (size_t)n < size; lvl++)
+        n += snprintf(buf + n, size - (size_t)n, ".%u", (d->route >> (4 * lvl)) & 0xF);
+}
+
 /* ---- registers and DMA memory ------------------------------------------ */
 
 static uint32_t rd(volatile uint8_t *base, uint32_t off)
@@ -459,7 +467,7 @@ static uint32_t hub_port_status(struct usb_dev *hub, int port)
 static void hub_start(struct usb_dev *hub, int depth)
 {
     bool ss = hub->speed >= SPEED_SUPER;
-    if (get_descriptor(hub, ss ? 0x2A : 0x29, 0, 0, 9) < 0) {
+    if (control(hub, 0xA0, 6, ss ? 0x2A00 : 0x2900, 0, 9) < 0) {    /* class GET_DESCRIPTOR */
         printk("usb%d: hub in slot %d: no hub descriptor, skipped\n", hub->hc->index,
                hub->slot);
         return;
@@ -699,8 +707,10 @@ static void enumerate(struct xhci *hc, int root_port, uint32_t route, int speed,
         if (get_descriptor(d, 2, 0, 0, (uint16_t)total) == 0)
             cfg = parse_config(d, total, &iface, &ep_addr, &ep_mps, &ep_interval);
     }
-    printk("usb%d: port %d%s slot %u: %04x:%04x class %02x %s speed \"%s\"\n", hc->index,
-           root_port, route ? "+" : "", slot_id, d->vendor, d->product, d->class,
+    char path[24];
+    port_path(d, path, sizeof(path));
+    printk("usb%d: port %s slot %u: %04x:%04x class %02x %s speed \"%s\"\n", hc->index,
+           path, slot_id, d->vendor, d->product, d->class,
            speed_names[speed < 6 ? speed : 0], d->name);
     if (cfg < 0 || control(d, 0x00, 9, (uint16_t)cfg, 0, 0) < 0) {
         printk("usb%d: slot %u: SET_CONFIGURATION failed, left unconfigured\n", hc->index,
@@ -847,18 +857,18 @@ static void xhci_start(const struct pci_func *f)
     struct xhci *hc = &hcs[nhcs];
     memset(hc, 0, sizeof(*hc));
     hc->pci = f;
-    hc->index = nhcs;
+    hc->index = nhcs + 1;               /* usb1, as Linux numbers buses */
     uint32_t size;
     paddr_t pa = pci_bar_mem(f, 0, &size);
     if (!pa || size < 0x1000) {
-        printk("usb%d: xHCI %02x:%02x.%x: BAR0 unusable (above 4 GiB or empty)\n", nhcs,
+        printk("usb%d: xHCI %02x:%02x.%x: BAR0 unusable (above 4 GiB or empty)\n", hc->index,
                f->bus, f->dev, f->fn);
         return;
     }
     pci_enable(f, PCI_CMD_MEMORY | PCI_CMD_MASTER | PCI_CMD_INTX_OFF);
     hc->cap = vm_map_phys(pa, MIN(size, 0x10000u), true);
     if (!hc->cap) {
-        printk("usb%d: no room to map the registers\n", nhcs);
+        printk("usb%d: no room to map the registers\n", hc->index);
         return;
     }
     nhcs++;
@@ -923,9 +933,7 @@ void usb_show(void (*put)(void *ctx, const char *s), void *ctx)
     char line[128], path[24];
     for (int i = 0; i < ndevs; i++) {
         const struct usb_dev *d = &devs[i];
-        int n = snprintf(path, sizeof(path), "%d", d->root_port);
-        for (int lvl = 0; lvl < 5 && (d->route >> (4 * lvl)) & 0xF; lvl++)
-            n += snprintf(path + n, sizeof(path) - (size_t)n, ".%u", (d->route >> (4 * lvl)) & 0xF);
+        port_path(d, path, sizeof(path));
         snprintf(line, sizeof(line), "%d %s %d %04x:%04x %02x %02x %02x %s %s\n", d->hc->index,
                  path, d->slot, d->vendor, d->product, d->class, d->subclass, d->protocol,
                  speed_names[d->speed < 6 ? d->speed : 0], d->name[0] ? d->name : "-");

@@ -18,6 +18,7 @@
  */
 #include <kernel/pci.h>
 #include <kernel/console.h>
+#include <kernel/boot.h>
 #include <arch/arch.h>
 #include <agora/format.h>
 
@@ -43,33 +44,96 @@ void pci_enable(const struct pci_func *f, uint16_t bits)
     pci_write32(f, PCI_COMMAND, (v & 0xFFFF) | bits);
 }
 
-paddr_t pci_bar_mem(const struct pci_func *f, int i, uint32_t *size)
+/* Measure BAR i (its raw value already in f->bar): write all ones, read
+ * back which address bits stick, restore. Decoding is off meanwhile so the
+ * device does not answer at a half-written address. Returns how many
+ * registers the BAR takes (2 for a 64-bit one). */
+static int size_bar(struct pci_func *f, int i)
 {
     uint8_t off = (uint8_t)(PCI_BAR0 + 4 * i);
-    uint32_t bar = pci_read32(f, off);
-    *size = 0;
-    if (bar & 1)
-        return 0;                       /* an I/O-port BAR */
-    if ((bar & 0x6) == 0x4 && i < 5 && pci_read32(f, (uint8_t)(off + 4)) != 0)
-        return 0;                       /* 64-bit, placed above 4 GiB: out of reach */
-    /* Size: write all ones, read back which address bits stick, restore.
-     * Decoding is switched off meanwhile so the device does not answer
-     * at a half-written address. */
+    uint32_t bar = f->bar[i];
+    bool io = bar & 1, wide = !io && (bar & 0x6) == 0x4 && i < 5;
     uint32_t cmd = pci_read32(f, PCI_COMMAND) & 0xFFFF;
     pci_write32(f, PCI_COMMAND, cmd & ~(uint32_t)(PCI_CMD_MEMORY | PCI_CMD_IO));
     pci_write32(f, off, 0xFFFFFFFF);
-    uint32_t mask = pci_read32(f, off) & ~0xFu;
+    uint32_t mask = pci_read32(f, off) & (io ? ~0x3u : ~0xFu);
     pci_write32(f, off, bar);
     pci_write32(f, PCI_COMMAND, cmd);
-    *size = mask ? ~mask + 1 : 0;
+    if (io)
+        mask |= 0xFFFF0000;             /* I/O BARs decode 16 bits */
+    f->bar_size[i] = mask ? ~mask + 1 : 0;
+    if (wide)
+        f->bar[i + 1] = pci_read32(f, (uint8_t)(off + 4));
+    return wide ? 2 : 1;
+}
+
+static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+    return alen && blen && a < b + blen && b < a + alen;
+}
+
+/*
+ * A place for size bytes of registers below 4 GiB: just above the highest
+ * 32-bit memory BAR (where firmware has its PCI window), size-aligned,
+ * clear of every BAR and of every range of the firmware's memory map, and
+ * below the I/O APIC's page (0xFEC00000). 0 when there is none.
+ */
+static paddr_t find_low_place(uint32_t size)
+{
+    uint64_t top = 0;
+    for (int i = 0; i < nfuncs; i++)
+        for (int b = 0; b < 6; b++)
+            if (!(funcs[i].bar[b] & 1) && funcs[i].bar_size[b] && (funcs[i].bar[b] & ~0xFu) &&
+                ((funcs[i].bar[b] & 0x6) != 0x4 || funcs[i].bar[b + 1 < 6 ? b + 1 : b] == 0))
+                top = MAX(top, (uint64_t)(funcs[i].bar[b] & ~0xFu) + funcs[i].bar_size[b]);
+    if (!top)
+        return 0;
+    uint64_t pa = ALIGN_UP(top, (uint64_t)size);
+    if (pa + size > 0xFEC00000ull)
+        return 0;
+    for (int i = 0; i < boot_info.nmmap; i++)
+        if (overlaps(pa, size, boot_info.mmap[i].base, boot_info.mmap[i].len))
+            return 0;
+    for (int i = 0; i < nfuncs; i++)
+        for (int b = 0; b < 6; b++)
+            if (!(funcs[i].bar[b] & 1) &&
+                overlaps(pa, size, funcs[i].bar[b] & ~0xFu, funcs[i].bar_size[b]))
+                return 0;
+    return (paddr_t)pa;
+}
+
+paddr_t pci_bar_mem(struct pci_func *f, int i, uint32_t *size)
+{
+    uint32_t bar = f->bar[i];
+    *size = 0;
+    if ((bar & 1) || !f->bar_size[i])
+        return 0;                       /* an I/O-port or unused BAR */
+    bool wide = (bar & 0x6) == 0x4 && i < 5;
+    if (wide && f->bar[i + 1] != 0) {
+        /* Above 4 GiB. On bus 0 (no bridge window to respect) move it. */
+        paddr_t pa = f->bus == 0 ? find_low_place(MAX(f->bar_size[i], 4096u)) : 0;
+        if (!pa)
+            return 0;
+        printk("pci: %02x:%02x.%x BAR%d moved from %x%08x (above 4 GiB) to %08x\n", f->bus,
+               f->dev, f->fn, i, f->bar[i + 1], bar & ~0xFu, pa);
+        uint32_t cmd = pci_read32(f, PCI_COMMAND) & 0xFFFF;
+        pci_write32(f, PCI_COMMAND, cmd & ~(uint32_t)PCI_CMD_MEMORY);
+        f->bar[i] = pa | (bar & 0xF);
+        f->bar[i + 1] = 0;
+        pci_write32(f, (uint8_t)(PCI_BAR0 + 4 * i), f->bar[i]);
+        pci_write32(f, (uint8_t)(PCI_BAR0 + 4 * i + 4), 0);
+        pci_write32(f, PCI_COMMAND, cmd);
+        bar = f->bar[i];
+    }
+    *size = f->bar_size[i];
     return bar & ~0xFu;
 }
 
-const struct pci_func *pci_find_class(int *from, uint8_t class, uint8_t subclass,
+struct pci_func *pci_find_class(int *from, uint8_t class, uint8_t subclass,
                                       uint8_t progif)
 {
     for (int i = *from; i < nfuncs; i++) {
-        const struct pci_func *f = &funcs[i];
+        struct pci_func *f = &funcs[i];
         if (f->class == class && (subclass == 0xFF || f->subclass == subclass) &&
             (progif == 0xFF || f->progif == progif)) {
             *from = i + 1;
@@ -104,6 +168,8 @@ static void add(uint8_t bus, uint8_t dev, uint8_t fn, uint32_t id)
     int nbars = f->header_type == 0 ? 6 : f->header_type == 1 ? 2 : 0;
     for (int i = 0; i < nbars; i++)
         f->bar[i] = pci_read32(f, (uint8_t)(PCI_BAR0 + 4 * i));
+    for (int i = 0; i < nbars; i += size_bar(f, i))
+        ;
 }
 
 void pci_init(void)

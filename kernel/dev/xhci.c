@@ -852,7 +852,7 @@ static void root_port(struct xhci *hc, int p)
     enumerate(hc, p, 0, (int)PORT_SPEED(sc), NULL, 0, 1);
 }
 
-static void xhci_start(const struct pci_func *f)
+static void xhci_start(struct pci_func *f)
 {
     struct xhci *hc = &hcs[nhcs];
     memset(hc, 0, sizeof(*hc));
@@ -904,7 +904,7 @@ static void xhci_start(const struct pci_func *f)
 void usb_init(void)
 {
     int from = 0;
-    const struct pci_func *f;
+    struct pci_func *f;
     while ((f = pci_find_class(&from, 0x0C, 0x03, 0x30)) && nhcs < MAX_HCS)
         xhci_start(f);
     int nkbd = 0;

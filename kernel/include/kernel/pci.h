@@ -31,22 +31,25 @@ struct pci_func {
     uint16_t vendor, device;
     uint8_t class, subclass, progif, revision;
     uint8_t irq_line, irq_pin;
-    uint32_t bar[6];                    /* raw register values */
+    uint32_t bar[6];                    /* raw register values (a 64-bit BAR's
+                                           upper half in the next one) */
+    uint32_t bar_size[6];               /* decoded size, 0: none (measured at boot) */
 };
 
 /* Boot: scan all 256 buses and print one line per function. */
 void pci_init(void);
 /* The next function at or after index *from with this class, subclass and
  * programming interface (0xFF: any); *from moves past it. NULL: none left. */
-const struct pci_func *pci_find_class(int *from, uint8_t class, uint8_t subclass,
+struct pci_func *pci_find_class(int *from, uint8_t class, uint8_t subclass,
                                       uint8_t progif);
 uint32_t pci_read32(const struct pci_func *f, uint8_t off);
 void pci_write32(const struct pci_func *f, uint8_t off, uint32_t v);
 /* Set bits in the command register (PCI_CMD_MEMORY | PCI_CMD_MASTER...). */
 void pci_enable(const struct pci_func *f, uint16_t bits);
-/* BAR i as a memory address (64-bit BARs: 0 when above 4 GiB) and its size
- * (probed by writing all ones); 0 for an I/O or empty BAR. */
-paddr_t pci_bar_mem(const struct pci_func *f, int i, uint32_t *size);
+/* BAR i as a memory address below 4 GiB, and its size; 0 for an I/O or
+ * empty BAR. A 64-bit BAR the firmware put above 4 GiB (out of reach of the
+ * 32-bit kernel) is moved below first, when a free place can be found. */
+paddr_t pci_bar_mem(struct pci_func *f, int i, uint32_t *size);
 /* /proc/agora/pci: one line per function, written through put. */
 void pci_show(void (*put)(void *ctx, const char *s), void *ctx);
 

@@ -9,6 +9,10 @@
 #   make test-busybox
 #                   only the comparison of Debian's busybox on agora with
 #                   Linux (qemu-i386), tests/busybox/, every failure counted
+#   make test-hw    the machine shapes of real PCs in QEMU (tools/hwtest.py):
+#                   USB keyboard on xHCI, no PS/2, no serial, SeaBIOS and
+#                   OVMF, old CPUs, -nodefaults, the stick's test-suite
+#                   entry; HW="name ..." runs only those scenarios
 #   make bench      deterministic benchmarks (QEMU -icount shift=0)
 #   make fuzz       the system-call fuzzer alone, one boot per seed
 #                   (SEEDS="1 2 3" CALLS=250000 FORGE=1, MEM and UBSAN=1
@@ -123,7 +127,7 @@ ifeq ($(KFREE_DEMO),1)
 TEST_ARGS += selftest-kfree
 endif
 
-.PHONY: all deps run run-uefi test test-busybox test-host test-qemu bench fuzz gdb usb clean
+.PHONY: all deps run run-uefi test test-busybox test-hw test-host test-qemu bench fuzz gdb usb clean
 
 all: deps $(B)/agora.iso
 
@@ -432,6 +436,13 @@ test-busybox: deps
 	$(MAKE) WERROR=-Werror ONLY=busybox_lines TEST_ARGS="test test-timeout=1500 BB_BUDGET=1400" \
 		$(B)/agora-test.iso
 	B=$(B) MEM=$(MEM) QUICK=1 BUSYBOX=$(BUSYBOX) tools/test.sh $(B)/agora-test.iso
+
+# The stick's image as it is, and a copy whose test list has the failing
+# demo test (its own build directory), for the test-suite entry's report.
+test-hw: deps
+	$(MAKE) WERROR=-Werror $(B)/agora.iso
+	$(MAKE) WERROR=-Werror FAIL_DEMO=1 B=$(B)-hw $(B)-hw/agora.iso
+	tools/hwtest.py --image $(B)/agora.iso --fail-image $(B)-hw/agora.iso --out $(B)-hw/runs $(HW)
 
 test-host:
 	@mkdir -p $(B)/host

@@ -71,6 +71,7 @@
 /* Operational registers. */
 #define OP_USBCMD  0x00
 #define OP_USBSTS  0x04
+#define OP_PAGESIZE 0x08
 #define OP_CRCR    0x18
 #define OP_DCBAAP  0x30
 #define OP_CONFIG  0x38
@@ -760,6 +761,29 @@ static void bios_handoff(struct xhci *hc, uint32_t xecp)
     }
 }
 
+/*
+ * Intel chipsets of 2012-2015 (7, 8 and 9 series: Panther Point, Lynx
+ * Point, Wildcat Point) have an EHCI and an xHCI controller sharing the
+ * ports, and the firmware may leave them all with EHCI, where agora would
+ * never see the keyboard. Two PCI registers switch them: USB2 ports to
+ * xHCI (XUSB2PR at 0xD0) and SuperSpeed on (USB3_PSSEN at 0xD8), each
+ * limited to the ports its mask register (0xD4, 0xDC) says may switch.
+ */
+static void intel_route_ports(const struct pci_func *f)
+{
+    static const uint16_t ids[] = { 0x1E31, 0x8C31, 0x9C31, 0x8CB1, 0x9CB1, 0x8D31 };
+    if (f->vendor != 0x8086)
+        return;
+    for (uint32_t i = 0; i < ARRAY_SIZE(ids); i++) {
+        if (f->device == ids[i]) {
+            pci_write32(f, 0xD8, pci_read32(f, 0xDC));
+            pci_write32(f, 0xD0, pci_read32(f, 0xD4));
+            printk("pci: %04x:%04x: the shared USB ports switched to xHCI\n", f->vendor, f->device);
+            return;
+        }
+    }
+}
+
 static bool setup(struct xhci *hc)
 {
     /* Halt, then reset. */
@@ -770,6 +794,11 @@ static bool setup(struct xhci *hc)
     if (!wait_reg(hc->op, OP_USBCMD, CMD_HCRST, 0, 1000) ||
         !wait_reg(hc->op, OP_USBSTS, STS_CNR, 0, 1000)) {
         printk("usb%d: reset did not finish: controller skipped\n", hc->index);
+        return false;
+    }
+    arch_delay_ms(1);                   /* some Intel controllers need a moment */
+    if (!(rd(hc->op, OP_PAGESIZE) & 1)) {
+        printk("usb%d: no 4 KiB pages: controller skipped\n", hc->index);
         return false;
     }
     uint32_t hcs1 = rd(hc->cap, CAP_HCSPARAMS1), hcs2 = rd(hc->cap, CAP_HCSPARAMS2);
@@ -883,6 +912,7 @@ static void xhci_start(struct pci_func *f)
         return;
     }
     bios_handoff(hc, (hcc1 >> 16) * 4);
+    intel_route_ports(f);
     if (!setup(hc))
         return;
     printk("usb%d: xHCI %04x:%04x at %02x:%02x.%x, %u ports, %u slots, %u-byte contexts\n",

@@ -37,8 +37,9 @@
  * Device, GET_DESCRIPTOR (device, configuration, product string),
  * SET_CONFIGURATION, and for a HID boot keyboard SET_PROTOCOL(boot),
  * SET_IDLE(0) and Configure Endpoint for its interrupt-IN endpoint, on
- * whose ring one 8-byte transfer stays queued. Hubs are enumerated the
- * same way, port by port, through hub class requests (usb_hub_*).
+ * whose ring one 8-byte transfer stays queued. That part, device by
+ * device and through hubs, is kernel/dev/usb.c; this file is the
+ * controller: registers, rings, commands, control transfers, polling.
  *
  * Every wait is bounded: a controller or device that does not answer is
  * reported and skipped, never waited for forever, never a panic. DMA memory
@@ -51,15 +52,13 @@
 #include <kernel/pmm.h>
 #include <kernel/vm.h>
 #include <kernel/console.h>
-#include <uapi/errno.h>
 #include <arch/arch.h>
 #include <arch/memlayout.h>
-#include <agora/format.h>
+#include <uapi/errno.h>
 #include <string.h>
+#include "xhci.h"
 
 #define MAX_HCS     4
-#define MAX_DEVS    16
-#define RING_TRBS   (PAGE_SIZE / 16)    /* one frame per ring, the last a Link */
 
 /* Capability registers. */
 #define CAP_CAPLENGTH  0x00
@@ -97,110 +96,9 @@
 #define RT_ERSTBA  0x30
 #define RT_ERDP    0x38
 
-/* TRB types and fields. */
-#define TRB_NORMAL    1
-#define TRB_SETUP     2
-#define TRB_DATA      3
-#define TRB_STATUS    4
-#define TRB_LINK      6
-#define TRB_NOOP      8
-#define TRB_ENABLE_SLOT   9
-#define TRB_ADDRESS_DEV   11
-#define TRB_CONFIG_EP     12
-#define TRB_EVAL_CTX      13
-#define TRB_EV_TRANSFER   32
-#define TRB_EV_COMMAND    33
-#define TRB_EV_PORT       34
-#define TRB_TYPE(t)   ((uint32_t)(t) << 10)
-#define TRB_GET_TYPE(c) (((c) >> 10) & 0x3F)
-#define TRB_CYCLE     (1u << 0)
-#define TRB_TC        (1u << 1)         /* Link: toggle the cycle */
-#define TRB_IOC       (1u << 5)         /* an event when done */
-#define TRB_IDT       (1u << 6)         /* the data is in the TRB (setup) */
-#define TRB_DIR_IN    (1u << 16)
-#define CC_SUCCESS    1
-#define CC_SHORT      13
-
-/* Port speeds (PORTSC, slot context). */
-#define SPEED_FULL  1
-#define SPEED_LOW   2
-#define SPEED_HIGH  3
-#define SPEED_SUPER 4
-
-struct trb {
-    uint32_t p0, p1, status, ctrl;
-};
-
-struct ring {
-    struct trb *trbs;                   /* one frame */
-    paddr_t pa;
-    uint32_t idx;                       /* next TRB to fill */
-    uint32_t cycle;                     /* our cycle bit this lap */
-};
-
-struct xhci;
-
-struct usb_dev {
-    struct xhci *hc;
-    int slot;
-    int root_port;                      /* 1-based root-hub port it hangs from */
-    uint32_t route;                     /* hub ports below the root port, 4 bits each */
-    int speed;
-    struct usb_dev *parent;             /* its hub, NULL at a root port */
-    int parent_port;
-    uint8_t *ctx_in;                    /* input context (one frame) */
-    paddr_t ctx_in_pa;
-    paddr_t ctx_out_pa;                 /* device context, the controller's */
-    struct ring ep0;
-    uint8_t *buf;                       /* one frame for descriptors and reports */
-    paddr_t buf_pa;
-    volatile bool ep0_done;             /* the control transfer's event came */
-    uint32_t ep0_code;
-    /* What its descriptors say. */
-    uint16_t vendor, product;
-    uint8_t class, subclass, protocol;  /* the device's, else its first interface's */
-    char name[32];                      /* product string */
-    /* HID boot keyboard. */
-    bool is_kbd;
-    int kbd_dci;                        /* its interrupt-IN endpoint's context index */
-    struct ring intr;
-    struct usb_kbd kbd;
-    bool intr_dead;
-};
-
-struct xhci {
-    const struct pci_func *pci;
-    int index;
-    volatile uint8_t *cap, *op, *rt, *db;
-    uint32_t max_slots, max_ports, ctx_size;
-    uint64_t *dcbaa;
-    paddr_t dcbaa_pa;
-    struct ring cmd;
-    struct trb *ev;                     /* the event ring, one frame */
-    paddr_t ev_pa;
-    uint32_t ev_idx, ev_cycle;
-    uint8_t port_major[256];            /* USB major version of each root port */
-    struct usb_dev *slots[256];
-    volatile bool cmd_done;
-    uint32_t cmd_code, cmd_slot;
-    bool running;
-};
-
 static struct xhci hcs[MAX_HCS];
 static int nhcs;
-static struct usb_dev devs[MAX_DEVS];
-static int ndevs;
 static volatile bool usb_ready;         /* boot enumeration over: the tick may poll */
-
-static const char *const speed_names[] = { "?", "full", "low", "high", "super", "super+" };
-
-/* "5" for root port 5, "5.1.3" behind hubs (as lsusb's port path). */
-static void port_path(const struct usb_dev *d, char *buf, size_t size)
-{
-    int n = snprintf(buf, size, "%d", d->root_port);
-    for (int lvl = 0; lvl < 5 && (d->route >> (4 * lvl)) & 0xF && (size_t)n < size; lvl++)
-        n += snprintf(buf + n, size - (size_t)n, ".%u", (d->route >> (4 * lvl)) & 0xF);
-}
 
 /* ---- registers and DMA memory ------------------------------------------ */
 
@@ -227,7 +125,7 @@ static void barrier(void)
 }
 
 /* A zeroed frame in the direct map for DMA; NULL when memory is out. */
-static void *dma_frame(paddr_t *pa)
+void *xhci_dma_frame(paddr_t *pa)
 {
     paddr_t p = pmm_alloc_kframe();
     if (!p)
@@ -251,9 +149,9 @@ static bool wait_reg(volatile uint8_t *base, uint32_t off, uint32_t mask, uint32
 
 /* ---- rings --------------------------------------------------------------- */
 
-static bool ring_init(struct ring *r)
+bool xhci_ring_init(struct ring *r)
 {
-    r->trbs = dma_frame(&r->pa);
+    r->trbs = xhci_dma_frame(&r->pa);
     r->idx = 0;
     r->cycle = 1;
     return r->trbs != NULL;
@@ -262,7 +160,7 @@ static bool ring_init(struct ring *r)
 /* Put one TRB on r (the cycle bit last, so the controller never sees half
  * of it); returns its physical address. At the end the Link TRB hands the
  * controller back to the start and our cycle bit flips. */
-static paddr_t ring_put(struct ring *r, uint32_t p0, uint32_t p1, uint32_t status, uint32_t ctrl)
+paddr_t xhci_ring_put(struct ring *r, uint32_t p0, uint32_t p1, uint32_t status, uint32_t ctrl)
 {
     struct trb *t = &r->trbs[r->idx];
     paddr_t pa = r->pa + r->idx * sizeof(struct trb);
@@ -292,10 +190,10 @@ static void ring_reserve(struct ring *r, uint32_t n)
     if (r->idx + n <= RING_TRBS - 1)
         return;
     while (r->idx != 0)
-        ring_put(r, 0, 0, 0, TRB_TYPE(TRB_NOOP));
+        xhci_ring_put(r, 0, 0, 0, TRB_TYPE(TRB_NOOP));
 }
 
-static void doorbell(struct xhci *hc, int slot, uint32_t target)
+void xhci_doorbell(struct xhci *hc, int slot, uint32_t target)
 {
     barrier();
     wr(hc->db, 4 * (uint32_t)slot, target);
@@ -320,8 +218,8 @@ static void transfer_event(struct xhci *hc, const struct trb *ev)
     if (code == CC_SUCCESS || code == CC_SHORT) {
         if (usb_ready)
             usb_kbd_report(&d->kbd, d->buf + 2048);
-        ring_put(&d->intr, d->buf_pa + 2048, 0, 8, TRB_TYPE(TRB_NORMAL) | TRB_IOC);
-        doorbell(hc, d->slot, dci);
+        xhci_ring_put(&d->intr, d->buf_pa + 2048, 0, 8, TRB_TYPE(TRB_NORMAL) | TRB_IOC);
+        xhci_doorbell(hc, d->slot, dci);
     } else if (!d->intr_dead) {
         d->intr_dead = true;            /* FIXME: a Reset Endpoint would revive it */
         printk("usb: keyboard in slot %u: transfer error %u, keyboard stopped\n", slot, code);
@@ -361,11 +259,11 @@ static void poll_events(struct xhci *hc)
 }
 
 /* Run a command; its completion code (0 on timeout), *slot its slot id. */
-static uint32_t command(struct xhci *hc, uint32_t p0, uint32_t ctrl, uint32_t *slot)
+uint32_t xhci_command(struct xhci *hc, uint32_t p0, uint32_t ctrl, uint32_t *slot)
 {
     hc->cmd_done = false;
-    ring_put(&hc->cmd, p0, 0, 0, ctrl);
-    doorbell(hc, 0, 0);
+    xhci_ring_put(&hc->cmd, p0, 0, 0, ctrl);
+    xhci_doorbell(hc, 0, 0);
     for (int ms = 0; ms < 1000; ms++) {
         poll_events(hc);
         if (hc->cmd_done) {
@@ -387,20 +285,20 @@ static uint32_t command(struct xhci *hc, uint32_t p0, uint32_t ctrl, uint32_t *s
  * not 0, and a status stage in the other direction that asks for the
  * event. 0, -EIO (the device said no) or -ETIMEDOUT.
  */
-static int control(struct usb_dev *d, uint8_t type, uint8_t req, uint16_t value,
+int xhci_control(struct usb_dev *d, uint8_t type, uint8_t req, uint16_t value,
                    uint16_t index, uint16_t len)
 {
     bool in = type & 0x80;
     uint32_t trt = len == 0 ? 0 : in ? 3 : 2;     /* no data, OUT, IN */
     ring_reserve(&d->ep0, 3);
-    ring_put(&d->ep0, type | (uint32_t)req << 8 | (uint32_t)value << 16,
+    xhci_ring_put(&d->ep0, type | (uint32_t)req << 8 | (uint32_t)value << 16,
              index | (uint32_t)len << 16, 8, TRB_TYPE(TRB_SETUP) | TRB_IDT | trt << 16);
     if (len)
-        ring_put(&d->ep0, d->buf_pa, 0, len, TRB_TYPE(TRB_DATA) | (in ? TRB_DIR_IN : 0));
+        xhci_ring_put(&d->ep0, d->buf_pa, 0, len, TRB_TYPE(TRB_DATA) | (in ? TRB_DIR_IN : 0));
     d->ep0_done = false;
-    ring_put(&d->ep0, 0, 0, 0,
+    xhci_ring_put(&d->ep0, 0, 0, 0,
              TRB_TYPE(TRB_STATUS) | TRB_IOC | ((len && in) ? 0 : TRB_DIR_IN));
-    doorbell(d->hc, d->slot, 1);
+    xhci_doorbell(d->hc, d->slot, 1);
     for (int ms = 0; ms < 500; ms++) {
         poll_events(d->hc);
         if (d->ep0_done)
@@ -410,322 +308,27 @@ static int control(struct usb_dev *d, uint8_t type, uint8_t req, uint16_t value,
     return -ETIMEDOUT;
 }
 
-static int get_descriptor(struct usb_dev *d, uint8_t type, uint8_t index, uint16_t lang,
-                          uint16_t len)
-{
-    return control(d, 0x80, 6, (uint16_t)(type << 8 | index), lang, len);
-}
 
 /* ---- contexts ------------------------------------------------------------ */
 
 /* Context i of the input context: 0 the control word, 1 the slot, 1 + dci
  * an endpoint. */
-static uint32_t *in_ctx(struct usb_dev *d, int i)
+uint32_t *xhci_in_ctx(struct usb_dev *d, int i)
 {
     return (uint32_t *)(d->ctx_in + i * d->hc->ctx_size);
 }
 
 /* The endpoint context for dci: type, max packet, interval exponent, ring. */
-static void set_ep(struct usb_dev *d, int dci, uint32_t type, uint32_t mps, uint32_t interval,
+void xhci_set_ep(struct usb_dev *d, int dci, uint32_t type, uint32_t mps, uint32_t interval,
                    const struct ring *r)
 {
-    uint32_t *ep = in_ctx(d, 1 + dci);
+    uint32_t *ep = xhci_in_ctx(d, 1 + dci);
     memset(ep, 0, d->hc->ctx_size);
     ep[0] = interval << 16;
     ep[1] = 3u << 1 | type << 3 | mps << 16;        /* three retries on errors */
     ep[2] = r->pa | r->cycle;                       /* dequeue pointer, its cycle */
     ep[3] = 0;
     ep[4] = 8 | (type == 7 ? mps << 16 : 0);        /* average TRB length; max payload */
-}
-
-/* ---- hubs ---------------------------------------------------------------- */
-
-static void enumerate(struct xhci *hc, int root_port, uint32_t route, int speed,
-                      struct usb_dev *parent, int parent_port, int depth);
-
-#define HUB_PORT_POWER  8
-#define HUB_PORT_RESET  4
-#define HUB_C_PORT_CONNECTION 16
-#define HUB_C_PORT_RESET 20
-
-/* A hub port's status (wPortStatus | wPortChange << 16), or 0 on error. */
-static uint32_t hub_port_status(struct usb_dev *hub, int port)
-{
-    if (control(hub, 0xA3, 0, 0, (uint16_t)port, 4) < 0)
-        return 0;
-    return hub->buf[0] | hub->buf[1] << 8 | (uint32_t)hub->buf[2] << 16 |
-           (uint32_t)hub->buf[3] << 24;
-}
-
-/*
- * A hub: tell the controller (the slot's Hub bit and port count, by
- * Configure Endpoint; the hub's interrupt endpoint is not used, its ports
- * are looked at once, now), power its ports, and reset and enumerate each
- * one with a device. Devices behind it get a route string of one more
- * level; a low- or full-speed device behind a high-speed hub needs the
- * hub's transaction translator, named in its slot context.
- */
-static void hub_start(struct usb_dev *hub, int depth)
-{
-    bool ss = hub->speed >= SPEED_SUPER;
-    if (control(hub, 0xA0, 6, ss ? 0x2A00 : 0x2900, 0, 9) < 0) {    /* class GET_DESCRIPTOR */
-        printk("usb%d: hub in slot %d: no hub descriptor, skipped\n", hub->hc->index,
-               hub->slot);
-        return;
-    }
-    int nports = hub->buf[2];
-    uint32_t pwr_ms = hub->buf[5] * 2u;
-    uint32_t *ctl = in_ctx(hub, 0), *slot = in_ctx(hub, 1);
-    ctl[0] = 0;
-    ctl[1] = 1;                         /* the slot context only */
-    slot[0] |= 1u << 26;                /* Hub */
-    slot[1] = (slot[1] & 0x00FFFFFF) | (uint32_t)nports << 24;
-    if (hub->speed == SPEED_HIGH)
-        slot[2] = (slot[2] & ~0x30000u);  /* TT think time: 8 FS bit times */
-    if (command(hub->hc, hub->ctx_in_pa, TRB_TYPE(TRB_CONFIG_EP) | (uint32_t)hub->slot << 24,
-                NULL) != CC_SUCCESS)
-        printk("usb%d: hub in slot %d: Configure Endpoint failed\n", hub->hc->index, hub->slot);
-    printk("usb%d: hub in slot %d: %d ports\n", hub->hc->index, hub->slot, nports);
-    for (int p = 1; p <= nports && p <= 15; p++)
-        control(hub, 0x23, 3, HUB_PORT_POWER, (uint16_t)p, 0);
-    arch_delay_ms(MAX(pwr_ms, 20u) + 50);
-    for (int p = 1; p <= nports && p <= 15; p++) {
-        uint32_t st = hub_port_status(hub, p);
-        if (!(st & 1))
-            continue;                   /* nothing connected */
-        control(hub, 0x23, 1, HUB_C_PORT_CONNECTION, (uint16_t)p, 0);
-        control(hub, 0x23, 3, HUB_PORT_RESET, (uint16_t)p, 0);
-        bool done = false;
-        for (int ms = 0; ms < 500 && !done; ms += 10) {
-            arch_delay_ms(10);
-            st = hub_port_status(hub, p);
-            done = (st & (1u << 20)) && !(st & (1u << 4));   /* C_RESET, not resetting */
-        }
-        control(hub, 0x23, 1, HUB_C_PORT_RESET, (uint16_t)p, 0);
-        if (!done || !(st & 2)) {
-            printk("usb%d: hub slot %d port %d: reset failed (status %08x)\n", hub->hc->index,
-                   hub->slot, p, st);
-            continue;
-        }
-        arch_delay_ms(10);              /* reset recovery */
-        int speed = ss ? SPEED_SUPER : (st & (1u << 9)) ? SPEED_LOW :
-                    (st & (1u << 10)) ? SPEED_HIGH : SPEED_FULL;
-        uint32_t route = hub->route | (uint32_t)p << (4 * (depth - 1));
-        enumerate(hub->hc, hub->root_port, route, speed, hub, p, depth + 1);
-    }
-}
-
-/* ---- devices ------------------------------------------------------------- */
-
-/* The configuration descriptor in d->buf (len bytes): the first interface's
- * class, and for a boot keyboard its interrupt-IN endpoint. Returns the
- * configuration value. */
-static int parse_config(struct usb_dev *d, uint32_t len, int *iface, uint8_t *ep_addr,
-                        uint16_t *ep_mps, uint8_t *ep_interval)
-{
-    const uint8_t *b = d->buf;
-    int cur_iface = -1;
-    bool in_kbd = false, first = true;
-    for (uint32_t off = 0; off + 2 <= len && b[off] >= 2; off += b[off]) {
-        const uint8_t *desc = b + off;
-        if (desc[1] == 4 && off + 9 <= len) {           /* interface */
-            cur_iface = desc[2];
-            in_kbd = desc[5] == 3 && desc[6] == 1 && desc[7] == 1 && !d->is_kbd;
-            if (in_kbd) {
-                d->is_kbd = true;
-                *iface = cur_iface;
-            }
-            if (first && d->class == 0) {
-                d->class = desc[5];
-                d->subclass = desc[6];
-                d->protocol = desc[7];
-            }
-            first = false;
-        } else if (desc[1] == 5 && off + 7 <= len && in_kbd) {  /* endpoint */
-            if ((desc[2] & 0x80) && (desc[3] & 3) == 3 && !*ep_addr) {
-                *ep_addr = desc[2];
-                *ep_mps = (uint16_t)((desc[4] | desc[5] << 8) & 0x7FF);
-                *ep_interval = desc[6];
-            }
-        }
-    }
-    return b[5];
-}
-
-/* The interval exponent of the endpoint context: periods of 2^n x 125 us.
- * High and super speed give bInterval as 2^(b-1) microframes; low and
- * full speed in frames (1 ms = 8 microframes). */
-static uint32_t interval_exp(int speed, uint8_t b)
-{
-    if (speed >= SPEED_HIGH)
-        return b ? MIN(b - 1u, 15u) : 0;
-    uint32_t n = 3;
-    while (n < 10 && (1u << (n + 1)) <= b * 8u)
-        n++;
-    return n;
-}
-
-static void get_name(struct usb_dev *d, uint8_t index)
-{
-    if (!index || get_descriptor(d, 3, 0, 0, 4) < 0)
-        return;
-    uint16_t lang = (uint16_t)(d->buf[2] | d->buf[3] << 8);
-    if (get_descriptor(d, 3, index, lang, 64) < 0)
-        return;
-    uint32_t n = MIN(d->buf[0], 64u), j = 0;
-    for (uint32_t i = 2; i + 1 < n && j + 1 < sizeof(d->name); i += 2)
-        d->name[j++] = (d->buf[i + 1] || d->buf[i] < 0x20 || d->buf[i] > 0x7E) ? '?' : (char)d->buf[i];
-    d->name[j] = '\0';
-}
-
-static bool start_keyboard(struct usb_dev *d, int iface, uint8_t ep_addr, uint16_t mps,
-                           uint8_t interval)
-{
-    if (!ep_addr) {
-        printk("usb%d: keyboard in slot %d has no interrupt-IN endpoint\n", d->hc->index, d->slot);
-        return false;
-    }
-    if (control(d, 0x21, 0x0B, 0, (uint16_t)iface, 0) < 0)          /* SET_PROTOCOL boot */
-        printk("usb%d: slot %d: SET_PROTOCOL failed, hoping for boot reports\n",
-               d->hc->index, d->slot);
-    control(d, 0x21, 0x0A, 0, (uint16_t)iface, 0);  /* SET_IDLE(0): optional, may stall */
-    int dci = 2 * (ep_addr & 0xF) + 1;
-    if (!ring_init(&d->intr))
-        return false;
-    uint32_t *ctl = in_ctx(d, 0), *slot = in_ctx(d, 1);
-    ctl[0] = 0;
-    ctl[1] = 1u | 1u << dci;            /* slot and the endpoint */
-    slot[0] = (slot[0] & 0x07FFFFFF) | (uint32_t)dci << 27;  /* context entries */
-    set_ep(d, dci, 7, mps, interval_exp(d->speed, interval), &d->intr);
-    uint32_t cc = command(d->hc, d->ctx_in_pa, TRB_TYPE(TRB_CONFIG_EP) | (uint32_t)d->slot << 24,
-                          NULL);
-    if (cc != CC_SUCCESS) {
-        printk("usb%d: slot %d: Configure Endpoint failed (%u)\n", d->hc->index, d->slot, cc);
-        return false;
-    }
-    d->kbd_dci = dci;
-    ring_put(&d->intr, d->buf_pa + 2048, 0, 8, TRB_TYPE(TRB_NORMAL) | TRB_IOC);
-    doorbell(d->hc, d->slot, (uint32_t)dci);
-    return true;
-}
-
-/*
- * Give the device on root port root_port (behind hubs: route) an address
- * and find out what it is; start it if it is a keyboard or a hub.
- */
-static void enumerate(struct xhci *hc, int root_port, uint32_t route, int speed,
-                      struct usb_dev *parent, int parent_port, int depth)
-{
-    if (ndevs == MAX_DEVS || depth > 5) {
-        printk("usb%d: port %d: too many devices or hub levels, skipped\n", hc->index, root_port);
-        return;
-    }
-    uint32_t slot_id = 0;
-    uint32_t cc = command(hc, 0, TRB_TYPE(TRB_ENABLE_SLOT), &slot_id);
-    if (cc != CC_SUCCESS || slot_id == 0 || slot_id > hc->max_slots) {
-        printk("usb%d: port %d: Enable Slot failed (%u)\n", hc->index, root_port, cc);
-        return;
-    }
-    struct usb_dev *d = &devs[ndevs];
-    memset(d, 0, sizeof(*d));
-    d->hc = hc;
-    d->slot = (int)slot_id;
-    d->root_port = root_port;
-    d->route = route;
-    d->speed = speed;
-    d->parent = parent;
-    d->parent_port = parent_port;
-    void *out = dma_frame(&d->ctx_out_pa);
-    d->ctx_in = dma_frame(&d->ctx_in_pa);
-    d->buf = dma_frame(&d->buf_pa);
-    if (!out || !d->ctx_in || !d->buf || !ring_init(&d->ep0)) {
-        printk("usb%d: out of memory\n", hc->index);
-        return;                         /* FIXME: the frames taken so far stay taken */
-    }
-    hc->dcbaa[slot_id] = d->ctx_out_pa;
-    hc->slots[slot_id] = d;
-
-    /* Address Device: the slot context (where the device hangs) and
-     * endpoint 0, with a first guess at its max packet size. */
-    uint32_t mps0 = speed == SPEED_SUPER ? 512 : speed == SPEED_HIGH ? 64 : 8;
-    uint32_t *ctl = in_ctx(d, 0), *slot = in_ctx(d, 1);
-    ctl[1] = 0x3;                       /* add the slot and endpoint 0 */
-    slot[0] = route | (uint32_t)speed << 20 | 1u << 27;
-    slot[1] = (uint32_t)root_port << 16;
-    /* A low- or full-speed device behind a high-speed hub talks through
-     * that hub's transaction translator: name the hub's slot and port. */
-    for (struct usb_dev *h = parent; speed < SPEED_HIGH && h; h = h->parent) {
-        if (h->speed == SPEED_HIGH) {
-            int port = h == parent ? parent_port : 0;
-            for (struct usb_dev *c = parent; c && c != h; c = c->parent)
-                port = c->parent_port;
-            slot[2] = (uint32_t)h->slot | (uint32_t)port << 8;
-            break;
-        }
-    }
-    set_ep(d, 1, 4, mps0, 0, &d->ep0);
-    cc = command(hc, d->ctx_in_pa, TRB_TYPE(TRB_ADDRESS_DEV) | slot_id << 24, NULL);
-    if (cc != CC_SUCCESS) {
-        printk("usb%d: port %d: Address Device failed (%u)\n", hc->index, root_port, cc);
-        hc->slots[slot_id] = NULL;
-        return;
-    }
-    ndevs++;
-    arch_delay_ms(10);                  /* SET_ADDRESS recovery */
-
-    if (get_descriptor(d, 1, 0, 0, 8) < 0) {
-        printk("usb%d: port %d: no device descriptor, skipped\n", hc->index, root_port);
-        return;
-    }
-    if (speed < SPEED_SUPER && d->buf[7] && d->buf[7] != mps0) {
-        mps0 = d->buf[7];               /* Evaluate Context: the real size */
-        ctl[0] = 0;
-        ctl[1] = 0x2;
-        set_ep(d, 1, 4, mps0, 0, &d->ep0);
-        uint32_t *ep0 = in_ctx(d, 2);
-        uint32_t *cur = (uint32_t *)(P2V(d->ctx_out_pa) + hc->ctx_size);
-        ep0[2] = cur[2];                /* keep the controller's dequeue pointer */
-        if (command(hc, d->ctx_in_pa, TRB_TYPE(TRB_EVAL_CTX) | slot_id << 24, NULL) != CC_SUCCESS)
-            printk("usb%d: slot %u: Evaluate Context failed\n", hc->index, slot_id);
-    }
-    if (get_descriptor(d, 1, 0, 0, 18) < 0) {
-        printk("usb%d: slot %u: device descriptor failed, skipped\n", hc->index, slot_id);
-        return;
-    }
-    d->class = d->buf[4];
-    d->subclass = d->buf[5];
-    d->protocol = d->buf[6];
-    d->vendor = (uint16_t)(d->buf[8] | d->buf[9] << 8);
-    d->product = (uint16_t)(d->buf[10] | d->buf[11] << 8);
-    uint8_t iproduct = d->buf[15];
-    get_name(d, iproduct);
-
-    int cfg = -1, iface = 0;
-    uint8_t ep_addr = 0, ep_interval = 0;
-    uint16_t ep_mps = 8;
-    if (get_descriptor(d, 2, 0, 0, 9) == 0) {
-        uint32_t total = MIN((uint32_t)(d->buf[2] | d->buf[3] << 8), 2048u);
-        if (get_descriptor(d, 2, 0, 0, (uint16_t)total) == 0)
-            cfg = parse_config(d, total, &iface, &ep_addr, &ep_mps, &ep_interval);
-    }
-    char path[24];
-    port_path(d, path, sizeof(path));
-    printk("usb%d: port %s slot %u: %04x:%04x class %02x %s speed \"%s\"\n", hc->index,
-           path, slot_id, d->vendor, d->product, d->class,
-           speed_names[speed < 6 ? speed : 0], d->name);
-    if (cfg < 0 || control(d, 0x00, 9, (uint16_t)cfg, 0, 0) < 0) {
-        printk("usb%d: slot %u: SET_CONFIGURATION failed, left unconfigured\n", hc->index,
-               slot_id);
-        d->is_kbd = false;
-        return;
-    }
-    if (d->is_kbd && start_keyboard(d, iface, ep_addr, ep_mps, ep_interval))
-        printk("usb%d: slot %u: boot keyboard, endpoint %02x every %u ms\n", hc->index, slot_id,
-               ep_addr, speed >= SPEED_HIGH ? (1u << (ep_interval ? ep_interval - 1 : 0)) / 8 : ep_interval);
-    else
-        d->is_kbd = false;
-    if (d->class == 9)
-        hub_start(d, depth);
 }
 
 /* ---- the controller ------------------------------------------------------ */
@@ -807,18 +410,18 @@ static bool setup(struct xhci *hc)
     wr(hc->op, OP_CONFIG, hc->max_slots);
 
     /* DCBAA, with the scratchpad array in entry 0 if the controller wants one. */
-    hc->dcbaa = dma_frame(&hc->dcbaa_pa);
+    hc->dcbaa = xhci_dma_frame(&hc->dcbaa_pa);
     if (!hc->dcbaa)
         return false;
     uint32_t nscratch = ((hcs2 >> 21) & 0x1F) << 5 | hcs2 >> 27;
     if (nscratch) {
         paddr_t arr_pa;
-        uint64_t *arr = dma_frame(&arr_pa);
+        uint64_t *arr = xhci_dma_frame(&arr_pa);
         if (!arr || nscratch > PAGE_SIZE / 8)
             return false;
         for (uint32_t i = 0; i < nscratch; i++) {
             paddr_t pa;
-            if (!dma_frame(&pa))
+            if (!xhci_dma_frame(&pa))
                 return false;
             arr[i] = pa;
         }
@@ -827,15 +430,15 @@ static bool setup(struct xhci *hc)
     wr64(hc->op, OP_DCBAAP, hc->dcbaa_pa);
 
     /* Command ring, with its cycle state (RCS) 1. */
-    if (!ring_init(&hc->cmd))
+    if (!xhci_ring_init(&hc->cmd))
         return false;
     wr64(hc->op, OP_CRCR, hc->cmd.pa | 1);
 
     /* Event ring: one segment, a one-entry segment table. ERSTBA last: writing it
      * makes the controller read the table. */
     paddr_t erst_pa;
-    uint32_t *erst = dma_frame(&erst_pa);
-    hc->ev = dma_frame(&hc->ev_pa);
+    uint32_t *erst = xhci_dma_frame(&erst_pa);
+    hc->ev = xhci_dma_frame(&hc->ev_pa);
     if (!erst || !hc->ev)
         return false;
     erst[0] = hc->ev_pa;
@@ -878,7 +481,7 @@ static void root_port(struct xhci *hc, int p)
         return;
     }
     arch_delay_ms(10);                  /* reset recovery */
-    enumerate(hc, p, 0, (int)PORT_SPEED(sc), NULL, 0, 1);
+    usb_enumerate(hc, p, 0, (int)PORT_SPEED(sc), NULL, 0, 1);
 }
 
 static void xhci_start(struct pci_func *f)
@@ -938,11 +541,11 @@ void usb_init(void)
     while ((f = pci_find_class(&from, 0x0C, 0x03, 0x30)) && nhcs < MAX_HCS)
         xhci_start(f);
     int nkbd = 0;
-    for (int i = 0; i < ndevs; i++)
-        nkbd += devs[i].is_kbd;
+    for (int i = 0; i < usb_ndevs; i++)
+        nkbd += usb_devs[i].is_kbd;
     if (nhcs)
         printk("usb: %d controller%s, %d device%s, %d keyboard%s\n", nhcs, nhcs == 1 ? "" : "s",
-               ndevs, ndevs == 1 ? "" : "s", nkbd, nkbd == 1 ? "" : "s");
+               usb_ndevs, usb_ndevs == 1 ? "" : "s", nkbd, nkbd == 1 ? "" : "s");
     usb_ready = true;
 }
 
@@ -953,20 +556,7 @@ void usb_tick(void)
     for (int i = 0; i < nhcs; i++)
         if (hcs[i].running)
             poll_events(&hcs[i]);
-    for (int i = 0; i < ndevs; i++)
-        if (devs[i].is_kbd)
-            usb_kbd_tick(&devs[i].kbd);
-}
-
-void usb_show(void (*put)(void *ctx, const char *s), void *ctx)
-{
-    char line[128], path[24];
-    for (int i = 0; i < ndevs; i++) {
-        const struct usb_dev *d = &devs[i];
-        port_path(d, path, sizeof(path));
-        snprintf(line, sizeof(line), "%d %s %d %04x:%04x %02x %02x %02x %s %s\n", d->hc->index,
-                 path, d->slot, d->vendor, d->product, d->class, d->subclass, d->protocol,
-                 speed_names[d->speed < 6 ? d->speed : 0], d->name[0] ? d->name : "-");
-        put(ctx, line);
-    }
+    for (int i = 0; i < usb_ndevs; i++)
+        if (usb_devs[i].is_kbd)
+            usb_kbd_tick(&usb_devs[i].kbd);
 }

@@ -216,7 +216,10 @@ static bool start_keyboard(struct usb_dev *d, int iface, uint8_t ep_addr, uint16
         return false;
     }
     d->kbd_dci = dci;
-    xhci_ring_put(&d->intr, d->buf_pa + 2048, 0, 8, TRB_TYPE(TRB_NORMAL) | TRB_IOC);
+    d->kbd_iface = iface;
+    d->intr_len = MIN(MAX(mps, 8), KBD_REPORT_MAX);
+    xhci_ring_put(&d->intr, d->buf_pa + KBD_REPORT_OFF, 0, d->intr_len,
+                  TRB_TYPE(TRB_NORMAL) | TRB_IOC);
     xhci_doorbell(d->hc, d->slot, (uint32_t)dci);
     return true;
 }
@@ -338,6 +341,20 @@ void usb_enumerate(struct xhci *hc, int root_port, uint32_t route, int speed,
         d->is_kbd = false;
     if (d->class == 9)
         hub_start(d, depth);
+}
+
+void usb_dev_tick(struct usb_dev *d)
+{
+    if (!d->is_kbd)
+        return;
+    usb_kbd_tick(&d->kbd);
+    /* Caps Lock's light: SET_REPORT of the one-byte output report. */
+    if (d->kbd.leds_changed) {
+        d->buf[KBD_LED_OFF] = d->kbd.leds;
+        if (xhci_control_async(d, 0x21, 0x09, 0x0200, (uint16_t)d->kbd_iface, 1,
+                               d->buf_pa + KBD_LED_OFF) == 0)
+            d->kbd.leds_changed = false;
+    }
 }
 
 void usb_show(void (*put)(void *ctx, const char *s), void *ctx)

@@ -18,8 +18,8 @@
  * Keys become the same bytes as from the PS/2 keyboard (arch/x86/kbd.c):
  * US layout, Backspace DEL (0x7F), Enter '\r', Ctrl with a letter or one
  * of @[\]^_ its control character, cursor keys (and the keypad, as with
- * Num Lock off) VT100 escape sequences. Caps Lock is tracked (its LED is
- * not lit); Alt and GUI are ignored. Shift+PgUp/PgDn scroll the console.
+ * Num Lock off) VT100 escape sequences. Caps Lock is tracked (usb.c lights
+ * its LED); Alt and GUI are ignored. Shift+PgUp/PgDn scroll the console.
  */
 #include <kernel/usb.h>
 #include <kernel/console.h>
@@ -139,6 +139,8 @@ void usb_kbd_report(struct usb_kbd *k, const uint8_t report[8])
             continue;
         if (u == USAGE_CAPS_LOCK) {
             k->caps_lock = !k->caps_lock;
+            k->leds = (uint8_t)((k->leds & ~2u) | (k->caps_lock ? 2 : 0));
+            k->leds_changed = true;
             continue;
         }
         if (type_key(k, u, report[0])) {

@@ -216,9 +216,12 @@ static void transfer_event(struct xhci *hc, const struct trb *ev)
     if (!d->is_kbd || (int)dci != d->kbd_dci)
         return;
     if (code == CC_SUCCESS || code == CC_SHORT) {
+        /* Boot reports are 8 bytes; a longer one (some keyboards send
+         * more than they must) is cut to its first 8. */
         if (usb_ready)
-            usb_kbd_report(&d->kbd, d->buf + 2048);
-        xhci_ring_put(&d->intr, d->buf_pa + 2048, 0, 8, TRB_TYPE(TRB_NORMAL) | TRB_IOC);
+            usb_kbd_report(&d->kbd, d->buf + KBD_REPORT_OFF);
+        xhci_ring_put(&d->intr, d->buf_pa + KBD_REPORT_OFF, 0, d->intr_len,
+                      TRB_TYPE(TRB_NORMAL) | TRB_IOC);
         xhci_doorbell(hc, d->slot, dci);
     } else if (!d->intr_dead) {
         d->intr_dead = true;            /* FIXME: a Reset Endpoint would revive it */
@@ -281,24 +284,29 @@ uint32_t xhci_command(struct xhci *hc, uint32_t p0, uint32_t ctrl, uint32_t *slo
 
 /*
  * A control transfer on d's endpoint 0: the setup stage (the 8-byte
- * request, inside the TRB), a data stage of len bytes in d->buf when len is
- * not 0, and a status stage in the other direction that asks for the
- * event. 0, -EIO (the device said no) or -ETIMEDOUT.
+ * request, inside the TRB), a data stage of len bytes at data_pa when len
+ * is not 0, and a status stage in the other direction that asks for the
+ * event (transfer_event then sets ep0_done).
  */
-int xhci_control(struct usb_dev *d, uint8_t type, uint8_t req, uint16_t value,
-                   uint16_t index, uint16_t len)
+static void queue_control(struct usb_dev *d, uint8_t type, uint8_t req, uint16_t value,
+                          uint16_t index, uint16_t len, paddr_t data_pa)
 {
     bool in = type & 0x80;
     uint32_t trt = len == 0 ? 0 : in ? 3 : 2;     /* no data, OUT, IN */
     ring_reserve(&d->ep0, 3);
     xhci_ring_put(&d->ep0, type | (uint32_t)req << 8 | (uint32_t)value << 16,
-             index | (uint32_t)len << 16, 8, TRB_TYPE(TRB_SETUP) | TRB_IDT | trt << 16);
+                  index | (uint32_t)len << 16, 8, TRB_TYPE(TRB_SETUP) | TRB_IDT | trt << 16);
     if (len)
-        xhci_ring_put(&d->ep0, d->buf_pa, 0, len, TRB_TYPE(TRB_DATA) | (in ? TRB_DIR_IN : 0));
+        xhci_ring_put(&d->ep0, data_pa, 0, len, TRB_TYPE(TRB_DATA) | (in ? TRB_DIR_IN : 0));
     d->ep0_done = false;
-    xhci_ring_put(&d->ep0, 0, 0, 0,
-             TRB_TYPE(TRB_STATUS) | TRB_IOC | ((len && in) ? 0 : TRB_DIR_IN));
+    xhci_ring_put(&d->ep0, 0, 0, 0, TRB_TYPE(TRB_STATUS) | TRB_IOC | ((len && in) ? 0 : TRB_DIR_IN));
     xhci_doorbell(d->hc, d->slot, 1);
+}
+
+int xhci_control(struct usb_dev *d, uint8_t type, uint8_t req, uint16_t value,
+                 uint16_t index, uint16_t len)
+{
+    queue_control(d, type, req, value, index, len, d->buf_pa);
     for (int ms = 0; ms < 500; ms++) {
         poll_events(d->hc);
         if (d->ep0_done)
@@ -308,6 +316,14 @@ int xhci_control(struct usb_dev *d, uint8_t type, uint8_t req, uint16_t value,
     return -ETIMEDOUT;
 }
 
+int xhci_control_async(struct usb_dev *d, uint8_t type, uint8_t req, uint16_t value,
+                       uint16_t index, uint16_t len, paddr_t data_pa)
+{
+    if (!d->ep0_done)
+        return -EBUSY;
+    queue_control(d, type, req, value, index, len, data_pa);
+    return 0;
+}
 
 /* ---- contexts ------------------------------------------------------------ */
 
@@ -557,6 +573,5 @@ void usb_tick(void)
         if (hcs[i].running)
             poll_events(&hcs[i]);
     for (int i = 0; i < usb_ndevs; i++)
-        if (usb_devs[i].is_kbd)
-            usb_kbd_tick(&usb_devs[i].kbd);
+        usb_dev_tick(&usb_devs[i]);
 }

@@ -15,6 +15,11 @@
 #include <arch/memlayout.h>
 
 #define MAX_DEVS    16
+/* Where in a device's buffer frame (usb_dev.buf) things go: descriptors
+ * from 0, the keyboard's report and its LED byte above them. */
+#define KBD_REPORT_OFF 2048
+#define KBD_REPORT_MAX 64
+#define KBD_LED_OFF    3072
 #define RING_TRBS   (PAGE_SIZE / 16)    /* one frame per ring, the last a Link */
 
 /* TRB types and fields. */
@@ -83,6 +88,8 @@ struct usb_dev {
     /* HID boot keyboard. */
     bool is_kbd;
     int kbd_dci;                        /* its interrupt-IN endpoint's context index */
+    int kbd_iface;                      /* its interface number */
+    uint16_t intr_len;                  /* bytes asked for per report */
     struct ring intr;
     struct usb_kbd kbd;
     bool intr_dead;
@@ -126,6 +133,10 @@ uint32_t xhci_command(struct xhci *hc, uint32_t p0, uint32_t ctrl, uint32_t *slo
  * -ETIMEDOUT. Boot only. */
 int xhci_control(struct usb_dev *d, uint8_t type, uint8_t req, uint16_t value, uint16_t index,
                  uint16_t len);
+/* The same without waiting, from the timer tick (interrupts off): the data
+ * is at data_pa. 0, or -EBUSY while the last one is still under way. */
+int xhci_control_async(struct usb_dev *d, uint8_t type, uint8_t req, uint16_t value,
+                       uint16_t index, uint16_t len, paddr_t data_pa);
 /* Context i of d's input context: 0 the control word, 1 the slot, 1 + dci
  * an endpoint. */
 uint32_t *xhci_in_ctx(struct usb_dev *d, int i);
@@ -139,5 +150,8 @@ void xhci_set_ep(struct usb_dev *d, int dci, uint32_t type, uint32_t mps, uint32
  * descriptors, configure it, start it if it is a keyboard or a hub. */
 void usb_enumerate(struct xhci *hc, int root_port, uint32_t route, int speed,
                    struct usb_dev *parent, int parent_port, int depth);
+
+/* usb.c: once per tick, interrupts off: key repeat, keyboard LEDs. */
+void usb_dev_tick(struct usb_dev *d);
 
 #endif

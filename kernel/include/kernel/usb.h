@@ -22,6 +22,8 @@ struct usb_kbd {
     uint8_t repeat_usage;               /* the key that repeats, 0: none */
     uint64_t repeat_tick;               /* when it next repeats */
     bool caps_lock;
+    uint8_t leds;                       /* bit 0 Num, 1 Caps, 2 Scroll Lock */
+    bool leds_changed;                  /* the keyboard should be told */
 };
 /* An 8-byte boot report arrived: type what changed. Interrupts off. */
 void usb_kbd_report(struct usb_kbd *k, const uint8_t report[8]);

@@ -545,7 +545,7 @@ static void xhci_start(struct pci_func *f)
         }
         arch_delay_ms(20);
     }
-    arch_delay_ms(100);                 /* let connections show (USB 3 link training) */
+    arch_delay_ms(200);                 /* let connections show (USB 3 link training) */
     for (uint32_t p = 1; p <= hc->max_ports && p < 256; p++)
         root_port(hc, (int)p);
 }

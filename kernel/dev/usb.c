@@ -92,12 +92,17 @@ static void hub_start(struct usb_dev *hub, int depth)
     ctl[1] = 1;                         /* the slot context only */
     slot[0] |= 1u << 26;                /* Hub */
     slot[1] = (slot[1] & 0x00FFFFFF) | (uint32_t)nports << 24;
-    if (hub->speed == SPEED_HIGH)
+    if (hub->speed == SPEED_HIGH) {
         slot[2] = (slot[2] & ~0x30000u);  /* TT think time: 8 FS bit times */
+        if (hub->protocol == 2)
+            slot[0] |= 1u << 25;        /* a transaction translator per port (MTT) */
+    }
     if (xhci_command(hub->hc, hub->ctx_in_pa, TRB_TYPE(TRB_CONFIG_EP) | (uint32_t)hub->slot << 24,
                 NULL) != CC_SUCCESS)
         printk("usb%d: hub in slot %d: Configure Endpoint failed\n", hub->hc->index, hub->slot);
     printk("usb%d: hub in slot %d: %d ports\n", hub->hc->index, hub->slot, nports);
+    if (ss)                             /* SET_HUB_DEPTH: where it sits, for route strings */
+        xhci_control(hub, 0x20, 12, (uint16_t)(depth - 1), 0, 0);
     for (int p = 1; p <= nports && p <= 15; p++)
         xhci_control(hub, 0x23, 3, HUB_PORT_POWER, (uint16_t)p, 0);
     arch_delay_ms(MAX(pwr_ms, 20u) + 50);
@@ -179,8 +184,8 @@ static uint32_t interval_exp(int speed, uint8_t b)
 
 static void get_name(struct usb_dev *d, uint8_t index)
 {
-    if (!index || get_descriptor(d, 3, 0, 0, 4) < 0)
-        return;
+    if (!index || get_descriptor(d, 3, 0, 0, 4) < 0 || d->buf[0] < 4)
+        return;                         /* no string, or no language */
     uint16_t lang = (uint16_t)(d->buf[2] | d->buf[3] << 8);
     if (get_descriptor(d, 3, index, lang, 64) < 0)
         return;
@@ -275,6 +280,8 @@ void usb_enumerate(struct xhci *hc, int root_port, uint32_t route, int speed,
             for (struct usb_dev *c = parent; c && c != h; c = c->parent)
                 port = c->parent_port;
             slot[2] = (uint32_t)h->slot | (uint32_t)port << 8;
+            if (h->protocol == 2)
+                slot[0] |= 1u << 25;    /* its hub has one TT per port */
             break;
         }
     }

@@ -6,7 +6,7 @@
  *
  * The kernel's table is /proc/agora/pci (kernel/dev/pci.c describes its
  * lines); the class names are this program's own table. -v adds the
- * programming interface, revision and interrupt line.
+ * programming interface, revision, interrupt line and the BARs.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,11 +75,12 @@ int main(int argc, char **argv)
         perror("lspci: /proc/agora/pci");
         return 1;
     }
-    char line[128];
+    char line[256];
     while (fgets(line, sizeof(line), f)) {
         /* BB:DD.F VVVV:DDDD CC SS PP rev RR irq N */
-        char *w[9];
-        if (split(line, w, 9) != 9 || strlen(w[1]) != 9)
+        char *w[9 + 3 * 6];
+        int nw = split(line, w, 9 + 3 * 6);
+        if (nw < 9 || strlen(w[1]) != 9)
             continue;
         char *addr = w[0];
         unsigned vendor = (unsigned)strtoul(w[1], NULL, 16);
@@ -91,8 +92,23 @@ int main(int argc, char **argv)
         unsigned irq = (unsigned)strtoul(w[8], NULL, 10);
         printf("%s %s [%02x%02x]: %04x:%04x", addr, class_name(cls, sub), cls, sub, vendor,
                device);
-        if (verbose)
+        if (verbose) {
             printf(" (prog-if %02x, rev %02x, irq %u)", progif, rev, irq);
+            /* The BARs: "memB ADDRESS SIZE" or "ioB PORT SIZE". */
+            for (int i = 9; i + 2 < nw; i += 3) {
+                int io = strncmp(w[i], "io", 2) == 0;
+                unsigned long long at = strtoull(w[i + 1], NULL, 16);
+                unsigned long size = strtoul(w[i + 2], NULL, 16);
+                printf("\n\tRegion %s: %s at %llx [size=", w[i] + (io ? 2 : 3),
+                       io ? "I/O ports" : "Memory", at);
+                if (size >= 1024 * 1024 && size % (1024 * 1024) == 0)
+                    printf("%luM]", size >> 20);
+                else if (size >= 1024 && size % 1024 == 0)
+                    printf("%luK]", size >> 10);
+                else
+                    printf("%lu]", size);
+            }
+        }
         printf("\n");
     }
     fclose(f);

@@ -10,11 +10,12 @@
  * need no lock. Drivers find their device with pci_find_class; /proc/agora/pci
  * prints the table for user/lspci.c, one line per function:
  *
- *   BB:DD.F VVVV:DDDD CC SS PP rev RR irq N
+ *   BB:DD.F VVVV:DDDD CC SS PP rev RR irq N [memB ADDRESS SIZE | ioB PORT SIZE]...
  *
  * (bus, device, function; vendor and device ids; class, subclass and
- * programming interface; revision; interrupt line, 255 when none; all hex
- * but the line).
+ * programming interface; revision; interrupt line, 255 when none; then
+ * each BAR B in use with its address and size; all hex but the line and
+ * the BAR numbers).
  */
 #include <kernel/pci.h>
 #include <kernel/console.h>
@@ -203,12 +204,22 @@ void pci_init(void)
 
 void pci_show(void (*put)(void *ctx, const char *s), void *ctx)
 {
-    char line[80];
+    char line[256];
     for (int i = 0; i < nfuncs; i++) {
         const struct pci_func *f = &funcs[i];
-        snprintf(line, sizeof(line), "%02x:%02x.%x %04x:%04x %02x %02x %02x rev %02x irq %u\n",
-                 f->bus, f->dev, f->fn, f->vendor, f->device, f->class, f->subclass,
-                 f->progif, f->revision, f->irq_line);
+        int n = snprintf(line, sizeof(line), "%02x:%02x.%x %04x:%04x %02x %02x %02x rev %02x irq %u",
+                         f->bus, f->dev, f->fn, f->vendor, f->device, f->class, f->subclass,
+                         f->progif, f->revision, f->irq_line);
+        for (int b = 0; b < 6 && n < (int)sizeof(line) - 40; b++) {
+            if (!f->bar_size[b])
+                continue;
+            bool io = f->bar[b] & 1, wide = !io && (f->bar[b] & 0x6) == 0x4 && b < 5;
+            uint64_t at = (uint64_t)(wide ? f->bar[b + 1] : 0) << 32 |
+                          (f->bar[b] & (io ? ~0x3u : ~0xFu));
+            n += snprintf(line + n, sizeof(line) - (size_t)n, " %s%d %llx %x", io ? "io" : "mem",
+                          b, (unsigned long long)at, f->bar_size[b]);
+        }
+        snprintf(line + n, sizeof(line) - (size_t)n, "\n");
         put(ctx, line);
     }
 }

@@ -6,7 +6,7 @@
  * PCI table cannot be empty; its lines must be well formed and distinct,
  * read the same in small pieces as in one, and lspci must print one line
  * per function with the function's address, its ids and for the host
- * bridge the class name. The USB table is empty unless the machine has an
+ * bridge the class name; lspci -v a Region line per BAR. The USB table is empty unless the machine has an
  * xHCI controller with devices (the test ISO has none), so lsusb is held to
  * one line per table line, each naming the device's ids.
  */
@@ -35,7 +35,7 @@ static long slurp(const char *path, char *buf, size_t size, size_t chunk)
 }
 
 /* Run prog, its standard output into out; the length, or -1. */
-static long run(const char *prog)
+static long run(const char *prog, const char *arg)
 {
     int p[2];
     if (pipe(p) < 0)
@@ -45,7 +45,7 @@ static long run(const char *prog)
         dup2(p[1], 1);
         close(p[0]);
         close(p[1]);
-        execl(prog, prog, (char *)NULL);
+        execl(prog, prog, arg, (char *)NULL);
         _exit(127);
     }
     close(p[1]);
@@ -112,7 +112,7 @@ static void check_pci(void)
     T_EQ(dups, 0, "no function twice");
     T_OK(host != NULL, "a host bridge (class 0600) at 00:00.0");
 
-    T_OK(run("/bin/lspci") >= 0, "lspci runs and exits 0");
+    T_OK(run("/bin/lspci", NULL) >= 0, "lspci runs and exits 0");
     T_EQ(count_lines(out), n, "lspci: one line per function");
     int missing = 0;
     for (const char *l = pci; *l; l = strchr(l, '\n') + 1) {
@@ -131,6 +131,19 @@ static void check_pci(void)
         snprintf(want, sizeof(want), "00:00.0 Host bridge [0600]: %.9s\n", host + 8);
         T_OK(strstr(out, want) != NULL, "lspci: 00:00.0 Host bridge [0600]: VVVV:DDDD");
     }
+
+    /* Every BAR in the table ("memB ADDR SIZE", "ioB PORT SIZE") is a
+     * Region line of lspci -v. */
+    int bars = 0, regions = 0;
+    for (const char *p = pci; (p = strstr(p, " mem")) != NULL; p++)
+        bars++;
+    for (const char *p = pci; (p = strstr(p, " io")) != NULL; p++)
+        bars++;
+    T_OK(run("/bin/lspci", "-v") >= 0, "lspci -v runs and exits 0");
+    for (const char *p = out; (p = strstr(p, "\tRegion ")) != NULL; p++)
+        regions++;
+    T_OK(bars > 0, "some function has a BAR (the VGA framebuffer at least)");
+    T_EQ(regions, bars, "lspci -v: a Region line per BAR");
 }
 
 static void check_usb(void)
@@ -139,7 +152,7 @@ static void check_usb(void)
     T_OK(len >= 0, "read /proc/agora/usb");
     if (len < 0)
         return;
-    T_OK(run("/bin/lsusb") >= 0, "lsusb runs and exits 0");
+    T_OK(run("/bin/lsusb", NULL) >= 0, "lsusb runs and exits 0");
     T_EQ(count_lines(out), count_lines(usb), "lsusb: one line per device");
     int missing = 0;
     for (const char *l = usb; *l; l = strchr(l, '\n') + 1) {

@@ -23,7 +23,7 @@
 #define PCI_CMD_MASTER    0x0004        /* the device may do DMA */
 #define PCI_CMD_INTX_OFF  0x0400
 
-#define PCI_MAX_FUNCS 64
+#define PCI_MAX_FUNCS 128
 
 struct pci_func {
     uint8_t bus, dev, fn;

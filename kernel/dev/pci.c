@@ -27,16 +27,19 @@ static struct pci_func funcs[PCI_MAX_FUNCS];
 static int nfuncs;
 static int nskipped;                    /* found but the table was full */
 
+/* Configuration register off of f (a multiple of 4). */
 uint32_t pci_read32(const struct pci_func *f, uint8_t off)
 {
     return arch_pci_read32(f->bus, f->dev, f->fn, off);
 }
 
+/* Write configuration register off of f. */
 void pci_write32(const struct pci_func *f, uint8_t off, uint32_t v)
 {
     arch_pci_write32(f->bus, f->dev, f->fn, off, v);
 }
 
+/* Turn on bits of f's command register (decoding, bus mastering). */
 void pci_enable(const struct pci_func *f, uint16_t bits)
 {
     uint32_t v = pci_read32(f, PCI_COMMAND);
@@ -103,6 +106,7 @@ static paddr_t find_low_place(uint32_t size)
     return (paddr_t)pa;
 }
 
+/* BAR i as a memory address below 4 GiB and its size, 0 if unusable (pci.h). */
 paddr_t pci_bar_mem(struct pci_func *f, int i, uint32_t *size)
 {
     uint32_t bar = f->bar[i];
@@ -130,6 +134,7 @@ paddr_t pci_bar_mem(struct pci_func *f, int i, uint32_t *size)
     return bar & ~0xFu;
 }
 
+/* The next function of a class from *from on (pci.h). */
 struct pci_func *pci_find_class(int *from, uint8_t class, uint8_t subclass,
                                       uint8_t progif)
 {
@@ -173,6 +178,7 @@ static void add(uint8_t bus, uint8_t dev, uint8_t fn, uint32_t id)
         ;
 }
 
+/* Boot: the brute-force scan of every bus, device and function. */
 void pci_init(void)
 {
     for (int bus = 0; bus < 256; bus++) {
@@ -202,6 +208,7 @@ void pci_init(void)
         printk("pci: %d more functions not kept (table holds %d)\n", nskipped, PCI_MAX_FUNCS);
 }
 
+/* /proc/agora/pci: the table, in the format the top of this file gives. */
 void pci_show(void (*put)(void *ctx, const char *s), void *ctx)
 {
     char line[256];

@@ -350,6 +350,7 @@ void usb_enumerate(struct xhci *hc, int root_port, uint32_t route, int speed,
         hub_start(d, depth);
 }
 
+/* Per tick (interrupts off): a keyboard's repeat and its LEDs. */
 void usb_dev_tick(struct usb_dev *d)
 {
     if (!d->is_kbd)
@@ -364,6 +365,9 @@ void usb_dev_tick(struct usb_dev *d)
     }
 }
 
+/* /proc/agora/usb, one device a line:
+ *   BUS PORT-PATH SLOT VVVV:PPPP CLASS SUBCLASS PROTOCOL SPEED PRODUCT
+ * (hex ids and classes; the product string, "-" if none, may hold blanks). */
 void usb_show(void (*put)(void *ctx, const char *s), void *ctx)
 {
     char line[128], path[24];

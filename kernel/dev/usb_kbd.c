@@ -129,6 +129,7 @@ static bool held(const uint8_t report[8], uint8_t u)
     return false;
 }
 
+/* A report came: type the keys newly down, track Caps Lock and repeat. */
 void usb_kbd_report(struct usb_kbd *k, const uint8_t report[8])
 {
     if (report[2] == 1)
@@ -153,6 +154,7 @@ void usb_kbd_report(struct usb_kbd *k, const uint8_t report[8])
     memcpy(k->prev, report, 8);
 }
 
+/* Per tick: type the held key again when its repeat is due. */
 void usb_kbd_tick(struct usb_kbd *k)
 {
     if (!k->repeat_usage || sched_ticks() < k->repeat_tick)

@@ -1,5 +1,5 @@
 /*
- * xhci.c: the xHCI (USB 3) host controller and USB device enumeration.
+ * xhci.c: the xHCI (USB 3) host controller, as far as a boot keyboard needs.
  *
  * An xHCI controller (PCI class 0C0330) is programmed through four register
  * blocks in its BAR0 (capability, operational, runtime, doorbells) and
@@ -37,7 +37,7 @@
  * Device, GET_DESCRIPTOR (device, configuration, product string),
  * SET_CONFIGURATION, and for a HID boot keyboard SET_PROTOCOL(boot),
  * SET_IDLE(0) and Configure Endpoint for its interrupt-IN endpoint, on
- * whose ring one 8-byte transfer stays queued. That part, device by
+ * whose ring one report-sized transfer stays queued. That part, device by
  * device and through hubs, is kernel/dev/usb.c; this file is the
  * controller: registers, rings, commands, control transfers, polling.
  *
@@ -149,6 +149,7 @@ static bool wait_reg(volatile uint8_t *base, uint32_t off, uint32_t mask, uint32
 
 /* ---- rings --------------------------------------------------------------- */
 
+/* An empty ring in a fresh frame, our cycle bit 1; false when memory is out. */
 bool xhci_ring_init(struct ring *r)
 {
     r->trbs = xhci_dma_frame(&r->pa);
@@ -193,6 +194,7 @@ static void ring_reserve(struct ring *r, uint32_t n)
         xhci_ring_put(r, 0, 0, 0, TRB_TYPE(TRB_NOOP));
 }
 
+/* Ring doorbell slot (0: the command ring) for endpoint context target. */
 void xhci_doorbell(struct xhci *hc, int slot, uint32_t target)
 {
     barrier();
@@ -303,6 +305,7 @@ static void queue_control(struct usb_dev *d, uint8_t type, uint8_t req, uint16_t
     xhci_doorbell(d->hc, d->slot, 1);
 }
 
+/* A control transfer with its data in d->buf, waited for (xhci.h). */
 int xhci_control(struct usb_dev *d, uint8_t type, uint8_t req, uint16_t value,
                  uint16_t index, uint16_t len)
 {
@@ -316,6 +319,7 @@ int xhci_control(struct usb_dev *d, uint8_t type, uint8_t req, uint16_t value,
     return -ETIMEDOUT;
 }
 
+/* The same, queued only: the tick's LED updates (xhci.h). */
 int xhci_control_async(struct usb_dev *d, uint8_t type, uint8_t req, uint16_t value,
                        uint16_t index, uint16_t len, paddr_t data_pa)
 {
@@ -514,7 +518,8 @@ static void xhci_start(struct pci_func *f)
         return;
     }
     pci_enable(f, PCI_CMD_MEMORY | PCI_CMD_MASTER | PCI_CMD_INTX_OFF);
-    hc->cap = vm_map_phys(pa, MIN(size, 0x10000u), true);
+    uint32_t mapped = MIN(size, 0x40000u);
+    hc->cap = vm_map_phys(pa, mapped, true);
     if (!hc->cap) {
         printk("usb%d: no room to map the registers\n", hc->index);
         return;
@@ -526,8 +531,10 @@ static void xhci_start(struct pci_func *f)
     hc->rt = hc->cap + (rd(hc->cap, CAP_RTSOFF) & ~0x1Fu);
     hc->db = hc->cap + (rd(hc->cap, CAP_DBOFF) & ~0x3u);
     hc->ctx_size = (hcc1 & (1u << 2)) ? 64 : 32;
-    if (caplen == 0xFF || caplen == 0) {
-        printk("usb%d: registers read %02x: controller skipped\n", hc->index, caplen);
+    uint32_t dboff = (uint32_t)(hc->db - hc->cap), rtsoff = (uint32_t)(hc->rt - hc->cap);
+    if (caplen == 0xFF || caplen == 0 || dboff + 4 * 256 > mapped || rtsoff + 0x40 > mapped) {
+        printk("usb%d: registers read %02x (doorbells at %x, runtime at %x of %x): "
+               "controller skipped\n", hc->index, caplen, dboff, rtsoff, mapped);
         return;
     }
     bios_handoff(hc, (hcc1 >> 16) * 4);
@@ -550,6 +557,7 @@ static void xhci_start(struct pci_func *f)
         root_port(hc, (int)p);
 }
 
+/* Boot: every xHCI controller on the PCI bus, up to MAX_HCS. */
 void usb_init(void)
 {
     int from = 0;
@@ -565,6 +573,7 @@ void usb_init(void)
     usb_ready = true;
 }
 
+/* Timer tick, interrupts off: events of running controllers, then key repeat. */
 void usb_tick(void)
 {
     if (!usb_ready)

@@ -570,6 +570,15 @@ void usb_init(void)
     if (nhcs)
         printk("usb: %d controller%s, %d device%s, %d keyboard%s\n", nhcs, nhcs == 1 ? "" : "s",
                usb_ndevs, usb_ndevs == 1 ? "" : "s", nkbd, nkbd == 1 ? "" : "s");
+    /* Older controllers are left to the firmware, whose legacy emulation
+     * (BIOS only) may still show their keyboard as a PS/2 one. */
+    from = 0;
+    int nold = 0;
+    while ((f = pci_find_class(&from, 0x0C, 0x03, 0xFF)))
+        nold += f->progif != 0x30 && f->progif < 0x30;
+    if (nold)
+        printk("usb: %d UHCI/OHCI/EHCI controller%s not driven (only xHCI is)\n", nold,
+               nold == 1 ? "" : "s");
     usb_ready = true;
 }
 

@@ -4,7 +4,7 @@
  *
  *   serial -> Multiboot2 info copied -> GDT/IDT/PIC -> frames -> page
  *   tables -> heap -> screen console -> banner -> ACPI tables -> timer,
- *   input (8042 probe) -> ramfs ->
+ *   input (8042 probe) -> PCI, USB (xHCI, keyboards) -> ramfs ->
  *   shm -> self-tests (with "selftest") -> /bin/init
  */
 #include <kernel/boot.h>
@@ -20,6 +20,8 @@
 #include <kernel/selftest.h>
 #include <kernel/procfs.h>
 #include <kernel/acpi.h>
+#include <kernel/pci.h>
+#include <kernel/usb.h>
 #include <arch/arch.h>
 #include <arch/memlayout.h>
 #include <string.h>
@@ -85,6 +87,8 @@ void kmain(uint32_t magic, paddr_t mbi_pa)
     time_init();
     arch_init_timer(HZ);
     arch_init_input();
+    pci_init();
+    usb_init();                         /* xHCI: USB keyboards */
     if (boot_info.nmodules < 1)
         panic("no initrd: GRUB must load initrd.tar as a module");
     if (boot_info.modules[0].end > pmm_direct_limit())

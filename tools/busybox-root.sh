@@ -4,7 +4,7 @@
 # it per applet below (tools/mkinitrd.py stores them as USTAR hard links),
 # plus its copyright file. agora's own programs stay in /bin. init's PATH
 # puts /usr/bin first, so busybox's ls, cat, ps... are what a user gets;
-# busybox's ipcs and ipcrm are left out, so agora's own (which show what
+# busybox's ipcs, ipcrm, lspci and lsusb are left out, so agora's own (which show what
 # agora adds) answer to those names. Without BUSYBOX (tools/install-deps.sh
 # could not fetch it) all of that is removed and the image is built without
 # busybox.

@@ -29,4 +29,5 @@ run test_kheap -Ikernel/include -Iarch/x86/include tests/host/test_kheap.c kerne
 [ -f tests/host/test_ramfs.c ] && run test_ramfs -Ikernel/include -Iarch/x86/include tests/host/test_ramfs.c kernel/fs/ramfs.c
 [ -f tests/host/test_devmem.c ] && run test_devmem -Ikernel/include -Iarch/x86/include tests/host/test_devmem.c kernel/dev/mem.c
 [ -f tests/host/test_acpi.c ] && run test_acpi -Ikernel/include -Iarch/x86/include -idirafter libc/include tests/host/test_acpi.c kernel/dev/acpi.c
+[ -f tests/host/test_usbkbd.c ] && run test_usbkbd -Ikernel/include -Iarch/x86/include tests/host/test_usbkbd.c kernel/dev/usb_kbd.c
 exit $status

@@ -120,13 +120,6 @@ void arch_pio_write(uint16_t port, unsigned width, uint32_t value)
     }
 }
 
-void arch_pci_config_write8(uint8_t bus, uint8_t dev, uint8_t fn, uint16_t reg, uint8_t value)
-{
-    outl(0xCF8, 0x80000000u | (uint32_t)bus << 16 | (uint32_t)(dev & 31) << 11 |
-                (uint32_t)(fn & 7) << 8 | (reg & 0xFC));
-    outb((uint16_t)(0xCFC + (reg & 3)), value);
-}
-
 /* An empty IDT: the breakpoint cannot be delivered, nor the double fault
  * that follows, and the CPU shuts down, which the chipset turns into a
  * reset. */

@@ -12,6 +12,7 @@
 #include <kernel/ksyms.h>
 #include <kernel/sched.h>
 #include <kernel/trap.h>
+#include <kernel/usb.h>
 #include <kernel/vm.h>
 #include <uapi/signal.h>
 #include <uapi/errno.h>
@@ -159,8 +160,10 @@ void trap(struct trapframe *tf)
     if (tf->trapno >= T_IRQ0 && tf->trapno < T_IRQ0 + 16) {
         int irq = (int)tf->trapno - T_IRQ0;
         pic_eoi(irq);
-        if (irq == IRQ_TIMER)
+        if (irq == IRQ_TIMER) {
+            usb_tick();                 /* the xHCI event rings are polled */
             sched_tick();
+        }
         else if (irq == IRQ_COM1)
             serial_irq();
         else if (irq == IRQ_KBD)

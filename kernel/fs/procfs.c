@@ -32,6 +32,8 @@
 #include <kernel/uaccess.h>
 #include <kernel/console.h>
 #include <kernel/acpi.h>
+#include <kernel/pci.h>
+#include <kernel/usb.h>
 #include <arch/memlayout.h>
 #include <agora/format.h>
 #include <uapi/errno.h>
@@ -614,6 +616,23 @@ static void show_sysvipc_shm(struct pbuf *b)
     shm_for_each(shm_row, b);
 }
 
+/* /proc/agora/pci and /proc/agora/usb: agora's own formats, one line per
+ * PCI function or USB device (kernel/dev/pci.c, xhci.c say which). */
+static void put_text(void *ctx, const char *s)
+{
+    pb_write(ctx, s, (uint32_t)strlen(s));
+}
+
+static void show_pci(struct pbuf *b)
+{
+    pci_show(put_text, b);
+}
+
+static void show_usb(struct pbuf *b)
+{
+    usb_show(put_text, b);
+}
+
 /* ---- the files: a table, and one set of operations for all --------------- */
 
 enum pf_kind { PF_GLOBAL, PF_PID, PF_SYSCTL };
@@ -639,6 +658,8 @@ static const struct pf_entry entries[] = {
     { "cpuinfo", 0100444, PF_GLOBAL, .show = show_cpuinfo },
     { "agora/platform", 0100444, PF_GLOBAL, .show = show_platform },
     { "sysvipc/shm", 0100444, PF_GLOBAL, .show = show_sysvipc_shm },
+    { "agora/pci", 0100444, PF_GLOBAL, .show = show_pci },
+    { "agora/usb", 0100444, PF_GLOBAL, .show = show_usb },
     { "sys/kernel/shmmax", 0100644, PF_SYSCTL, .limit = SHM_LIMIT_MAX },
     { "sys/kernel/shmall", 0100644, PF_SYSCTL, .limit = SHM_LIMIT_ALL },
     { "sys/kernel/shmmni", 0100644, PF_SYSCTL, .limit = SHM_LIMIT_MNI },

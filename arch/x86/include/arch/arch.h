@@ -65,13 +65,17 @@ bool arch_ps2_present(void);
  * command, reset register). */
 uint32_t arch_pio_read(uint16_t port, unsigned width);
 void arch_pio_write(uint16_t port, unsigned width, uint32_t value);
-/* A byte write to PCI configuration space (mechanism #1), for a reset
- * register that lives there. */
-void arch_pci_config_write8(uint8_t bus, uint8_t dev, uint8_t fn, uint16_t reg, uint8_t value);
 /* The last resorts to restart: the 8042's reset line (if there is one),
  * then a triple fault. Neither returns if it works. */
 void arch_reset_8042(void);
 void arch_triple_fault(void) __attribute__((noreturn));
+/* PCI configuration space (mechanism #1, pciconf.c): the 32-bit register at
+ * offset off (a multiple of 4) of bus:dev.fn; a missing function reads all
+ * ones. Interrupts off, or one caller at a time (the address port is shared). */
+uint32_t arch_pci_read32(uint8_t bus, uint8_t dev, uint8_t fn, uint8_t off);
+void arch_pci_write32(uint8_t bus, uint8_t dev, uint8_t fn, uint8_t off, uint32_t v);
+/* One byte at offset reg, for an ACPI reset register that lives there. */
+void arch_pci_config_write8(uint8_t bus, uint8_t dev, uint8_t fn, uint16_t reg, uint8_t value);
 
 /* Frame pointer walk for backtraces. */
 uint32_t arch_frame_pointer(void);

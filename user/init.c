@@ -111,11 +111,17 @@ static pid_t spawn(const char *path, char *const argv[])
  * A test's captured output (testsuite mode): init reads the pipe while the
  * test runs and keeps only two lines of it, the first that reports a
  * failure (agora_test.h's "not ok", or a "FAIL" line) and the last one.
+ * One pipe serves the whole suite, made before the first count: made for
+ * each test, its kernel-heap blocks sat at the heap's top while the test
+ * ran, and what the test made the kernel allocate for a while (/proc
+ * nodes of its own process) grew the heap by a frame that readme_session's
+ * own leak check counted.
  */
 #define LINE_MAX_KEPT 200
 
 struct capture {
-    int fd;                             /* the pipe's read end, or -1 */
+    int fd;                             /* the pipe's read end (non-blocking) */
+    int wfd;                            /* its write end, each test's stdout and stderr */
     char cur[LINE_MAX_KEPT];            /* the line being read */
     size_t n;
     char first_fail[LINE_MAX_KEPT];
@@ -186,28 +192,17 @@ static int run_test(const char *name, struct capture *c, struct outcome *o)
 
     int out = -1;
     if (c) {
-        int fds[2];
-        memset(c, 0, sizeof(*c));
-        c->fd = -1;
-        if (pipe2(fds, O_CLOEXEC) < 0) {
-            snprintf(o->why, sizeof(o->why), "pipe: %s", strerror(errno));
-            return 0;
-        }
-        c->fd = fds[0];
-        out = fds[1];
-        fcntl(c->fd, F_SETFL, O_NONBLOCK);   /* this end only: the test's writes wait */
+        c->n = 0;
+        c->first_fail[0] = c->last[0] = '\0';
+        out = c->wfd;
     } else {
         printf("# test %s\n", name);
         fflush(stdout);
     }
     char *argv[] = { path, NULL };
     pid_t pid = spawn_to(path, argv, out);
-    if (out >= 0)
-        close(out);                     /* the test holds the only write end */
     if (pid < 0) {
         snprintf(o->why, sizeof(o->why), "fork: %s", strerror(errno));
-        if (c)
-            close(c->fd);
         return 0;
     }
     long deadline = now_ms() + timeout_seconds * 1000L;
@@ -230,9 +225,8 @@ static int run_test(const char *name, struct capture *c, struct outcome *o)
     }
     reap_all();
     if (c) {
-        capture_read(c);                /* the rest: every writer is gone */
+        capture_read(c);                /* the rest: the test's processes are gone */
         end_line(c);
-        close(c->fd);
     }
     meminfo(&after);
 
@@ -389,25 +383,6 @@ static void report_screen(int passed, int failed, int skipped, long ms)
 }
 
 /*
- * testsuite mode holds a pipe (a page of kernel heap) open through every
- * test. The kernel heap grows when nothing fits and never gives frames
- * back, so a test whose own kernel objects no longer fit next to that
- * pipe would count the heap's growth as frames it leaked. Some headroom
- * now, before the first count: pipes made and closed leave free blocks.
- */
-static void heap_headroom(void)
-{
-    int fds[16][2];
-    int n = 0;
-    while (n < 16 && pipe(fds[n]) == 0)
-        n++;
-    while (n-- > 0) {
-        close(fds[n][0]);
-        close(fds[n][1]);
-    }
-}
-
-/*
  * Run every test of /etc/tests. report == 0 (test mode): the lines make
  * test reads, then power off with the verdict. report == 1 (testsuite
  * mode): progress lines and the report screen.
@@ -431,8 +406,16 @@ static void run_tests(int report)
     rewind(f);
 
     struct agora_meminfo start, end;
-    if (report)
-        heap_headroom();
+    if (report) {
+        int fds[2];
+        if (pipe2(fds, O_CLOEXEC) < 0) {
+            printf("init: pipe: %s\n", strerror(errno));
+            return;
+        }
+        cap.fd = fds[0];
+        cap.wfd = fds[1];
+        fcntl(cap.fd, F_SETFL, O_NONBLOCK);  /* this end only: the test's writes wait */
+    }
     agora_prefault();                   /* init's own first touches are not leaks */
     meminfo(&start);
     long t0 = now_ms();

@@ -311,8 +311,7 @@ static void report_screen(int passed, int failed, int skipped, long ms)
            " in %ld s\n",
            GREEN, passed, failed ? RED : "", failed, skipped ? YELLOW : "", skipped,
            (ms + 500) / 1000);
-    put_cut(cols, "(the test programs of /etc/tests and init's suite_frames check; the kernel"
-            " self-tests printed their own lines at boot)");
+    put_cut(cols, "Test programs of /etc/tests; the kernel self-tests printed theirs at boot.");
     printf("\n");
 
     /* Room for the failures: the screen less the other lines. */

@@ -9,6 +9,10 @@
 #   make test-busybox
 #                   only the comparison of Debian's busybox on agora with
 #                   Linux (qemu-i386), tests/busybox/, every failure counted
+#   make test-hw    the machine shapes of real PCs in QEMU (tools/hwtest.py):
+#                   USB keyboard on xHCI, no PS/2, no serial, SeaBIOS and
+#                   OVMF, old CPUs, -nodefaults, the stick's test-suite
+#                   entry; HW="name ..." runs only those scenarios
 #   make bench      deterministic benchmarks (QEMU -icount shift=0)
 #   make fuzz       the system-call fuzzer alone, one boot per seed
 #                   (SEEDS="1 2 3" CALLS=250000 FORGE=1, MEM and UBSAN=1
@@ -93,7 +97,12 @@ FIXTURE_CFLAGS = $(UCFLAGS) -ffreestanding
 # $(B)/.uflags those of libc, the user programs and the fixtures. A stamp is
 # rewritten only when its flags change and every object depends on its
 # stamp, so new flags rebuild what they affect and the same flags nothing.
-KFLAGS_ALL = $(KCFLAGS) : $(ASFLAGS_K)
+BOOT_CFLAGS = -std=gnu11 -m32 -march=i386 -O2 -g -nostdinc $(WARN) $(CFLAGS) -ffreestanding \
+	-fno-pic -fno-pie -fno-stack-protector -fno-jump-tables -fno-builtin \
+	-fno-tree-loop-distribute-patterns -fno-asynchronous-unwind-tables -mgeneral-regs-only \
+	-Wmissing-prototypes -Ikernel/include -Iarch/x86/include -isystem libc/include \
+	-isystem $(GCCINC)
+KFLAGS_ALL = $(KCFLAGS) : $(ASFLAGS_K) : $(BOOT_CFLAGS)
 UFLAGS_ALL = $(LIBC_CFLAGS) : $(LIBC_ASFLAGS) : $(USER_CFLAGS) : $(FIXTURE_CFLAGS)
 
 # ---- kernel ---------------------------------------------------------------
@@ -103,7 +112,10 @@ KSRC_C := $(wildcard arch/x86/*.c kernel/*.c kernel/mm/*.c kernel/proc/*.c \
 KSRC_S := $(wildcard boot/*.S arch/x86/*.S)
 # libk: the parts of libc that the kernel shares (no system calls, no malloc).
 LIBK_SRC := libc/src/string.c libc/src/ctype.c libc/src/format.c libc/src/strtol.c
-KOBJ := $(KSRC_S:%.S=$(B)/%.o) $(KSRC_C:%.c=$(B)/%.o) $(LIBK_SRC:libc/%.c=$(B)/libk/%.o)
+# boot/*.c: code that runs before paging (the CPU check), built for the i386.
+BOOT_SRC_C := $(wildcard boot/*.c)
+KOBJ := $(KSRC_S:%.S=$(B)/%.o) $(BOOT_SRC_C:%.c=$(B)/%.o) $(KSRC_C:%.c=$(B)/%.o) \
+	$(LIBK_SRC:libc/%.c=$(B)/libk/%.o)
 
 # Kernel command line additions for the test image.
 TEST_ARGS := test selftest
@@ -123,7 +135,7 @@ ifeq ($(KFREE_DEMO),1)
 TEST_ARGS += selftest-kfree
 endif
 
-.PHONY: all deps run run-uefi test test-busybox test-host test-qemu bench fuzz gdb usb clean
+.PHONY: all deps run run-uefi test test-busybox test-hw test-host test-qemu bench fuzz gdb usb clean
 
 all: deps $(B)/agora.iso
 
@@ -147,6 +159,19 @@ $(B)/%.o: %.S $(B)/.kflags
 	@mkdir -p $(dir $@)
 	@$(say) AS $<
 	$(Q)$(CC) $(ASFLAGS_K) $(DEPFLAGS) -c $< -o $@
+
+# Code that runs before paging, on any x86 (boot/cpucheck.c): built for the
+# i386, its sections renamed into .boot (.text -> .boot.text, ...) so that it
+# is linked at physical addresses, and refused if an i686 instruction (cmov)
+# slipped in anyway. It has no writable data (.data and .bss are dropped,
+# which objcopy refuses if anything refers to them): .boot stays read-only.
+$(B)/boot/%.o: boot/%.c $(B)/.kflags
+	@mkdir -p $(dir $@)
+	@$(say) CC $<
+	$(Q)$(CC) $(BOOT_CFLAGS) $(DEPFLAGS) -c $< -o $@.tmp
+	$(Q)$(OBJCOPY) -R .data -R .bss --prefix-alloc-sections=.boot $@.tmp $@ && rm -f $@.tmp
+	$(Q)if $(OBJDUMP) -d $@ | grep -qw 'cmov[a-z]*'; then \
+		echo "$@: i686 instructions in early boot code" >&2; rm -f $@; exit 1; fi
 
 # The sanitizer's runtime is not itself sanitized: a report cannot recurse.
 # (private: not passed on to the stamp, a prerequisite, which holds the flags
@@ -435,6 +460,13 @@ test-busybox: deps
 	$(MAKE) WERROR=-Werror ONLY=busybox_lines TEST_ARGS="test test-timeout=1500 BB_BUDGET=1400" \
 		$(B)/agora-test.iso
 	B=$(B) MEM=$(MEM) QUICK=1 BUSYBOX=$(BUSYBOX) tools/test.sh $(B)/agora-test.iso
+
+# The stick's image as it is, and a copy whose test list has the failing
+# demo test (its own build directory), for the test-suite entry's report.
+test-hw: deps
+	$(MAKE) WERROR=-Werror $(B)/agora.iso
+	$(MAKE) WERROR=-Werror FAIL_DEMO=1 B=$(B)-hw $(B)-hw/agora.iso
+	tools/hwtest.py --image $(B)/agora.iso --fail-image $(B)-hw/agora.iso --out $(B)-hw/runs $(HW)
 
 test-host:
 	@mkdir -p $(B)/host

@@ -3,7 +3,9 @@
  *
  * GRUB enters _start in 32-bit protected mode with paging off,
  * EAX = 0x36d76289 and EBX = physical address of the Multiboot2 information.
- * We build a boot page directory that maps the first 256 MiB of physical
+ * First boot_cpu_check (boot/cpucheck.c, on the boot stack's physical
+ * address) makes sure the CPU is an i686 with what the kernel needs, or
+ * says so and halts. Then we build a boot page directory that maps the first 256 MiB of physical
  * memory twice, at 0 (so the next instruction still runs) and at 0xC0000000
  * (where the kernel is linked), using 4 MiB pages; turn paging on; switch to
  * the boot stack; and call kmain(magic, mbi_pa). vm_init() later replaces
@@ -43,6 +45,12 @@ _start:
     cli
     mov %eax, %esi                      /* keep magic and MBI address */
     mov %ebx, %edi
+
+    mov $(boot_stack_top - KERNEL_BASE), %esp
+    push %edi
+    push %esi
+    call boot_cpu_check                 /* returns only on a CPU we can use */
+    add $8, %esp
 
     /* Fill boot_pgdir (a physical address: paging is off). */
     mov $(boot_pgdir - KERNEL_BASE), %edx

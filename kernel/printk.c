@@ -34,6 +34,7 @@ void panic(const char *fmt, ...)
         arch_halt();
     }
     panicking = true;
+    console_panic();
     printk("\nPANIC: ");
     va_list ap;
     va_start(ap, fmt);

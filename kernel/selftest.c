@@ -11,6 +11,7 @@
  */
 #include <kernel/selftest.h>
 #include <kernel/console.h>
+#include <kernel/fbcon.h>
 #include <kernel/pmm.h>
 #include <kernel/vm.h>
 #include <kernel/kheap.h>
@@ -228,6 +229,50 @@ static void test_clock_irqs_off(void)
            "the clock did not read 45-500 ms, or ticks came in");
 }
 
+/*
+ * What was printed before the screen console existed must be on it: kept
+ * (nothing lost), and on a framebuffer its first lines, one for one, from
+ * the oldest line fbcon holds (the replay was the screen's first output).
+ * The comparison stops at the first line that is not plain text or does
+ * not fit on one screen line, whose place on the screen it cannot predict.
+ */
+static void test_console_early(void)
+{
+    size_t n, lost;
+    const char *log = console_early_log(&n, &lost);
+    char want[FBCON_MAX_COLS + 1], got[FBCON_MAX_COLS + 1];
+    uint32_t cols, rows, line = 0, checked = 0;
+    bool ok = n > 0 && (lost == 0 || !fbcon_active());
+
+    fbcon_size(&cols, &rows);
+    for (size_t i = 0; ok && i < n && line < fbcon_nlines();) {
+        size_t len = 0;
+        bool plain = true;
+        while (i < n && log[i] != '\r' && log[i] != '\n') {
+            plain &= log[i] >= 0x20 && log[i] < 0x7F;
+            if (len < cols)
+                want[len] = log[i];
+            len++;
+            i++;
+        }
+        if (!plain || len > cols || i + 1 >= n || log[i] != '\r' || log[i + 1] != '\n')
+            break;
+        i += 2;
+        while (len > 0 && want[len - 1] == ' ')
+            len--;
+        want[len] = '\0';
+        if (!fbcon_line_text(line++, got, sizeof(got)) || strcmp(want, got) != 0) {
+            printk("selftest: early line \"%s\" shows as \"%s\"\n", want, got);
+            ok = false;
+        }
+        checked++;
+    }
+    printk("selftest: %u bytes printed before the screen, %u lines compared with %s\n",
+           (unsigned)n, checked, fbcon_active() ? "the framebuffer" : "nothing (no framebuffer)");
+    result("console_early_replay", ok && (checked > 0 || !fbcon_active()),
+           "early messages lost, or not shown on the framebuffer console");
+}
+
 void selftest_run(void)
 {
     uint32_t frames_before = pmm_free_frames();
@@ -238,6 +283,7 @@ void selftest_run(void)
     test_kmap_window();
     test_heap();
     test_clock_irqs_off();
+    test_console_early();
     result("frames_after_selftests", pmm_free_frames() == frames_before,
            "free frames differ from before the self-tests");
     if (boot_has_arg("fail-demo"))

@@ -5,7 +5,8 @@
  * or one of @[\]^_ its control character, and the cursor keys (arrows,
  * Home, End, Insert, Delete, PgUp, PgDn, from the grey keys or the keypad
  * with Num Lock off, which is not tracked) escape sequences such as ESC [ A.
- * Shift and Ctrl are tracked, everything else is ignored.
+ * Shift and Ctrl are tracked, everything else is ignored. Shift+PgUp and
+ * Shift+PgDn scroll the screen's view (console_scrollback) instead.
  */
 #include <arch/io.h>
 #include <arch/trap.h>
@@ -73,6 +74,10 @@ void kbd_irq(void)
         }
         if (release)
             continue;
+        if (shift && (sc == 0x49 || sc == 0x51)) {
+            console_scrollback(sc == 0x49 ? -1 : 1);
+            continue;
+        }
         if (sc >= 0x47 && sc <= 0x53 && cursor_keys[sc - 0x47]) {
             send(cursor_keys[sc - 0x47]);
             continue;

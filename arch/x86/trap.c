@@ -38,6 +38,7 @@ static void __attribute__((noreturn)) kernel_fault(struct trapframe *tf)
     const char *name = tf->trapno < 32 && exception_names[tf->trapno]
                            ? exception_names[tf->trapno] : "exception";
     arch_irq_disable();
+    console_panic();
     printk("\nPANIC: %s (vector %u) in kernel mode\n", name, tf->trapno);
     if (tf->trapno == T_PGFLT) {
         uint32_t cr2 = read_cr2();
@@ -58,6 +59,7 @@ static void __attribute__((noreturn)) kernel_fault(struct trapframe *tf)
 
 void double_fault_report(uint32_t eip, uint32_t esp, uint32_t ebp)
 {
+    console_panic();
     printk("\nPANIC: double fault in kernel mode%s\n",
            vm_is_kstack_guard(esp - 4) || vm_is_kstack_guard(esp) ? " (kernel stack overflow)" : "");
     printk("  eip=%08x esp=%08x ebp=%08x cr2=%08x\n", eip, esp, ebp, read_cr2());

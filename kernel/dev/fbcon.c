@@ -14,6 +14,15 @@
  * each row are written: the bytes between width and pitch may belong to
  * someone else (or to nothing at all).
  *
+ * Scrollback: each line that scrolls off the top is copied into `history`,
+ * a ring of FBCON_HISTORY_CELLS cells cut into lines of `cols` cells (so a
+ * narrower screen keeps more lines: 512 at 128 columns, 1024x768). The
+ * view can be moved back through it (fbcon_scrollback, Shift+PgUp/PgDn);
+ * the screen then shows `view` history lines above the top of the live
+ * screen. Moving the view draws only the cells that look different, as
+ * everywhere else. Output returns the view to the live screen first, so the
+ * vt only ever draws on a live screen.
+ *
  * Escape sequences, the cursor position and the attributes are the VT100
  * interpreter's (kernel/dev/vt.c): fbcon gives it cells to draw, and draws
  * the cursor as an underline (the last two scan lines of its cell in the
@@ -52,6 +61,11 @@ static struct vt vt;
 static uint32_t cursor_col, cursor_row;
 
 static struct cell cells[FBCON_MAX_ROWS][FBCON_MAX_COLS];
+static struct cell history[FBCON_HISTORY_CELLS];
+static uint32_t hist_lines;         /* capacity in lines of cols cells */
+static uint32_t hist_head;          /* the line the next scroll fills */
+static uint32_t hist_count;         /* lines kept, at most hist_lines */
+static uint32_t view;               /* history lines shown above the live screen */
 static struct color_pair colors[NCOLORS];
 static uint32_t cur_fg = DEFAULT_FG, cur_bg = DEFAULT_BG;   /* VT_DEFAULT's colours */
 static uint8_t cur_color;           /* colors[] index of the last pair drawn */
@@ -87,7 +101,14 @@ static uint32_t rgb_to_pixel(uint32_t rgb)
            field(rgb & 0xFF, fb.blue_pos, fb.blue_size);
 }
 
-/* Forget every pair that no cell, the current colour or blank_color refer to. */
+/* Line i of the scrollback, 0 the oldest kept; the caller keeps i < hist_count. */
+static struct cell *hist_line(uint32_t i)
+{
+    return &history[(hist_head + hist_lines - hist_count + i) % hist_lines * cols];
+}
+
+/* Forget every pair that no cell (of the screen or the scrollback), the
+ * current colour or blank_color refer to. */
 static void collect_colors(void)
 {
     bool in_use[NCOLORS] = { false };
@@ -97,6 +118,11 @@ static void collect_colors(void)
     for (uint32_t r = 0; r < rows; r++)
         for (uint32_t c = 0; c < cols; c++)
             in_use[cells[r][c].color] = true;
+    for (uint32_t i = 0; i < hist_count; i++) {
+        const struct cell *line = hist_line(i);
+        for (uint32_t c = 0; c < cols; c++)
+            in_use[line[c].color] = true;
+    }
     for (int i = 0; i < NCOLORS; i++)
         if (!in_use[i])
             colors[i].used = false;
@@ -149,14 +175,12 @@ static void put24(uint8_t *p, uint32_t px)
 
 #define CURSOR_LINES 2              /* the underline cursor's scan lines */
 
-/* Paint cell (col, row) from the shadow buffer, with the cursor if it is there. */
-static void draw_cell(uint32_t col, uint32_t row)
+/* Paint cell (col, row) of the screen as showing *cell, with or without the cursor. */
+static void paint(uint32_t col, uint32_t row, const struct cell *cell, bool cursor)
 {
-    const struct cell *cell = &cells[row][col];
     const struct color_pair *pair = &colors[cell->color];
     const uint8_t *glyph = font8x16[cell->ch];
     uint8_t *line = pixel_addr(col * FONT_WIDTH, row * FONT_HEIGHT);
-    bool cursor = col == cursor_col && row == cursor_row;
 
     for (int y = 0; y < FONT_HEIGHT; y++, line += fb.pitch) {
         uint32_t bits = cursor && y >= FONT_HEIGHT - CURSOR_LINES ? 0xFF : glyph[y];
@@ -169,6 +193,12 @@ static void draw_cell(uint32_t col, uint32_t row)
                 put24(line + 3 * x, (bits & (0x80 >> x)) ? pair->fg_px : pair->bg_px);
         }
     }
+}
+
+/* Paint cell (col, row) of the live screen from the shadow buffer. */
+static void draw_cell(uint32_t col, uint32_t row)
+{
+    paint(col, row, &cells[row][col], col == cursor_col && row == cursor_row);
 }
 
 /* Would a cell showing a look exactly like one showing b? */
@@ -191,10 +221,44 @@ static void set_cell(uint32_t col, uint32_t row, struct cell v)
         draw_cell(col, row);
 }
 
+/* The cells that row shows when the view is v lines back (v <= hist_count). */
+static const struct cell *shown_line(uint32_t v, uint32_t row)
+{
+    return row < v ? hist_line(hist_count - v + row) : cells[row - v];
+}
+
+/* Move the view to v lines back, redrawing the cells that change look. */
+static void set_view(uint32_t v)
+{
+    uint32_t old = view;
+
+    if (v == old)
+        return;
+    view = v;
+    for (uint32_t r = 0; r < rows; r++) {
+        const struct cell *was = shown_line(old, r), *now = shown_line(v, r);
+        bool cursor_was = r >= old && r - old == cursor_row;
+        bool cursor_now = r >= v && r - v == cursor_row;
+        for (uint32_t c = 0; c < cols; c++) {
+            bool cw = cursor_was && c == cursor_col, cn = cursor_now && c == cursor_col;
+            if (cw != cn || !same_look(was[c], now[c]))
+                paint(c, r, &now[c], cn);
+        }
+    }
+}
+
 static void scroll(void)
 {
     struct cell blank = { ' ', blank_color };
 
+    if (hist_lines) {                   /* the top line goes into the scrollback */
+        struct cell *line = &history[hist_head * cols];
+        for (uint32_t c = 0; c < cols; c++)
+            line[c] = cells[0][c];
+        hist_head = (hist_head + 1) % hist_lines;
+        if (hist_count < hist_lines)
+            hist_count++;
+    }
     for (uint32_t r = 0; r + 1 < rows; r++)
         for (uint32_t c = 0; c < cols; c++)
             set_cell(c, r, cells[r + 1][c]);
@@ -312,6 +376,8 @@ int fbcon_init(const struct fb_info *info)
     blank_color = cur_color;
 
     cursor_col = cols;                  /* not drawn yet */
+    hist_lines = FBCON_HISTORY_CELLS / cols;
+    hist_head = hist_count = view = 0;
     clear_screen();
     vt_init(&vt, &fb_ops, cols, rows);
     active = true;
@@ -323,8 +389,52 @@ int fbcon_init(const struct fb_info *info)
  */
 void fbcon_putc(char c)
 {
-    if (active)
-        vt_putc(&vt, c);
+    if (!active)
+        return;
+    set_view(0);                        /* output shows the live screen */
+    vt_putc(&vt, c);
+}
+
+/*
+ * Move the view through the scrollback (see fbcon.h); returns how many
+ * lines back it is now.
+ */
+uint32_t fbcon_scrollback(int dir)
+{
+    uint32_t half = rows / 2 ? rows / 2 : 1;
+
+    if (!active)
+        return 0;
+    if (dir < 0)
+        set_view(hist_count - view > half ? view + half : hist_count);
+    else if (dir > 0)
+        set_view(view > half ? view - half : 0);
+    else
+        set_view(0);
+    return view;
+}
+
+/* Lines of text fbcon holds: the scrollback's and the screen's (see fbcon.h). */
+uint32_t fbcon_nlines(void)
+{
+    return active ? hist_count + rows : 0;
+}
+
+/*
+ * Line i of the scrollback and the screen, as text (see fbcon.h).
+ */
+bool fbcon_line_text(uint32_t i, char *buf, size_t size)
+{
+    if (!active || i >= hist_count + rows || size == 0)
+        return false;
+    const struct cell *line = i < hist_count ? hist_line(i) : cells[i - hist_count];
+    size_t n = 0;
+    for (uint32_t c = 0; c < cols && n + 1 < size; c++)
+        buf[n++] = (char)line[c].ch;
+    while (n > 0 && buf[n - 1] == ' ')
+        n--;
+    buf[n] = '\0';
+    return true;
 }
 
 /* True once fbcon_init has succeeded. */

@@ -257,25 +257,35 @@ static int make_node(struct last *l, uint32_t mode, const char *target, struct r
 
 /* ---- making names --------------------------------------------------------- */
 
+/*
+ * The checks every new name goes through, in Linux's order: "." or ".."
+ * or "/" and a name that exists give -EEXIST; a trailing slash on a name
+ * that is not to be a directory gives -ENOENT; then Linux's may_create.
+ * Returns 0 when l may become a new entry.
+ */
+static int new_name(struct last *l, bool dir)
+{
+    struct ramfs_inode *ip;
+    int err;
+    if (not_norm(l))
+        return -EEXIST;
+    if ((err = last_lookup(l, &ip)) < 0)
+        return err;
+    if (ip)
+        return -EEXIST;
+    if (l->trailing && !dir)
+        return -ENOENT;
+    return 0;
+}
+
 /* mkdirat(2) (296; mkdir 39): 0 or -EEXIST, -EACCES, -ENOENT, -ENOTDIR... */
 long sys_mkdirat(int dirfd, const char __user *upath, uint32_t mode)
 {
     struct last l;
-    struct ramfs_inode *ip;
     int err = get_last(dirfd, upath, &l);
     if (err < 0)
         return err;
-    if (not_norm(&l)) {
-        err = -EEXIST;
-        goto out;
-    }
-    if ((err = last_lookup(&l, &ip)) < 0)
-        goto out;
-    if (ip) {
-        err = -EEXIST;
-        goto out;
-    }
-    if ((err = may_create(l.dir)) < 0)
+    if ((err = new_name(&l, true)) < 0 || (err = may_create(l.dir)) < 0)
         goto out;
     err = make_node(&l, S_IFDIR | (mode & 01777 & ~current->umask), NULL, NULL);
 out:
@@ -302,16 +312,8 @@ long sys_mknodat(int dirfd, const char __user *upath, uint32_t mode, uint32_t de
     int err = get_last(dirfd, upath, &l);
     if (err < 0)
         return err;
-    if (not_norm(&l) || l.trailing) {
-        err = not_norm(&l) ? -EEXIST : -ENOENT;
+    if ((err = new_name(&l, false)) < 0)
         goto out;
-    }
-    if ((err = last_lookup(&l, &ip)) < 0)
-        goto out;
-    if (ip) {
-        err = -EEXIST;
-        goto out;
-    }
     uint32_t type = mode & S_IFMT;
     if (type == 0)
         type = S_IFREG;
@@ -355,7 +357,6 @@ long sys_symlinkat(const char __user *utarget, int dirfd, const char __user *upa
 {
     char *target;
     struct last l;
-    struct ramfs_inode *ip;
     int err = fs_get_path(utarget, &target);
     if (err < 0)
         return err;
@@ -367,21 +368,7 @@ long sys_symlinkat(const char __user *utarget, int dirfd, const char __user *upa
         kfree(target);
         return err;
     }
-    if (not_norm(&l)) {
-        err = -EEXIST;
-        goto out;
-    }
-    if ((err = last_lookup(&l, &ip)) < 0)
-        goto out;
-    if (ip) {
-        err = -EEXIST;
-        goto out;
-    }
-    if (l.trailing) {
-        err = -ENOENT;
-        goto out;
-    }
-    if ((err = may_create(l.dir)) < 0)
+    if ((err = new_name(&l, false)) < 0 || (err = may_create(l.dir)) < 0)
         goto out;
     err = make_node(&l, S_IFLNK | 0777, target, NULL);
 out:
@@ -401,7 +388,7 @@ long sys_symlink(const char __user *target, const char __user *path)
 long sys_linkat(int olddirfd, const char __user *oldpath, int newdirfd,
                 const char __user *newpath, uint32_t flags)
 {
-    struct ramfs_inode *old, *ip;
+    struct ramfs_inode *old;
     struct last l;
     if (flags & ~(uint32_t)(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
         return -EINVAL;
@@ -413,21 +400,7 @@ long sys_linkat(int olddirfd, const char __user *oldpath, int newdirfd,
         return err;
     if ((err = get_last(newdirfd, newpath, &l)) < 0)
         return err;
-    if (not_norm(&l)) {
-        err = -EEXIST;
-        goto out;
-    }
-    if ((err = last_lookup(&l, &ip)) < 0)
-        goto out;
-    if (ip) {
-        err = -EEXIST;
-        goto out;
-    }
-    if (l.trailing) {
-        err = -ENOENT;
-        goto out;
-    }
-    if ((err = may_create(l.dir)) < 0)
+    if ((err = new_name(&l, false)) < 0 || (err = may_create(l.dir)) < 0)
         goto out;
     if (ramfs_is_dir(old)) {
         err = -EPERM;

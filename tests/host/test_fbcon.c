@@ -634,6 +634,109 @@ static void check_cursor(void)
     report(cfg, "the cursor is an underline that follows, and hides", ok);
 }
 
+/* ---- scrollback ---------------------------------------------------------------------- */
+
+static uint32_t line_fg(uint32_t i)
+{
+    return i % 3 ? FG : 0xFF8000;
+}
+
+/* Text row `row` shows "line i" in line i's colours, then blanks. */
+static bool row_shows_line(uint32_t row, uint32_t i)
+{
+    char s[32];
+    size_t n = (size_t)snprintf(s, sizeof(s), "line %u", i);
+
+    for (uint32_t c = 0; c < cols; c++)
+        if (!cell_shows(c, row, c < n ? (uint8_t)s[c] : ' ', c < n ? line_fg(i) : FG, BG))
+            return fail("row %u should show \"%s\"", row, s);
+    return true;
+}
+
+/* Lines "line 0" .. "line n-1", each in its colour; the cursor ends after the last. */
+static void put_lines(uint32_t n)
+{
+    char s[32];
+
+    for (uint32_t i = 0; i < n; i++) {
+        set_color(line_fg(i), BG);
+        snprintf(s, sizeof(s), "%sline %u", i ? "\n" : "", i);
+        put(s);
+    }
+    set_color(FG, BG);
+}
+
+static void check_scrollback(void)
+{
+    uint32_t half = rows / 2, cap = FBCON_HISTORY_CELLS / cols, n = rows + half + 3;
+    uint32_t v, want;
+    char text[FBCON_MAX_COLS + 1], s[32];
+    bool ok = start(FG, BG);
+
+    /* Nothing scrolled off yet: no way back. */
+    put_lines(rows);
+    ok = ok && (fbcon_scrollback(-1) == 0 || fail("scrolled back with no history"));
+    ok = ok && screen_matches_model();
+
+    /* half + 3 lines scrolled off: back half a screen, then to the oldest. */
+    ok = ok && start(FG, BG);
+    put_lines(n);
+    ok = ok && (fbcon_nlines() == n || fail("fbcon_nlines() = %u, want %u", fbcon_nlines(), n));
+    for (uint32_t i = 0; ok && i < n; i++) {
+        snprintf(s, sizeof(s), "line %u", i);
+        if (!fbcon_line_text(i, text, sizeof(text)) || strcmp(text, s) != 0)
+            ok = fail("fbcon_line_text(%u) = \"%s\", want \"%s\"", i, text, s);
+    }
+    ok = ok && (!fbcon_line_text(n, text, sizeof(text)) || fail("line_text past the end"));
+    v = fbcon_scrollback(-1);
+    ok = ok && (v == half || fail("first Shift+PgUp: %u lines back, want %u", v, half));
+    for (uint32_t r = 0; ok && r < rows; r++)
+        ok = row_shows_line(r, n - rows - half + r);
+    v = fbcon_scrollback(-1);
+    ok = ok && (v == half + 3 || fail("second Shift+PgUp: %u lines back, want %u", v, half + 3));
+    for (uint32_t r = 0; ok && r < rows; r++)
+        ok = row_shows_line(r, r);
+    ok = ok && (fbcon_scrollback(-1) == half + 3 || fail("went back past the oldest line"));
+    v = fbcon_scrollback(1);
+    ok = ok && (v == 3 || fail("Shift+PgDn: %u lines back, want 3", v));
+    for (uint32_t r = 0; ok && r < rows; r++)
+        ok = row_shows_line(r, n - rows - 3 + r);
+    ok = ok && (fbcon_scrollback(1) == 0 || fail("Shift+PgDn did not reach the live screen"));
+    ok = ok && screen_matches_model() && canary_intact();
+    report(cfg, "Shift+PgUp/PgDn move the view half a screen, within the scrollback", ok);
+
+    /* Output returns to the live screen, and so does scrollback(0); with the
+     * cursor on, it is hidden while its row is out of view and back after. */
+    ok = fbcon_scrollback(-1) == half;
+    put("more");
+    ok = ok && screen_matches_model();
+    emit("\033[?25h");
+    ok = ok && fbcon_scrollback(-1) == half;
+    ok = ok && row_shows_line(rows - 1, n - 1 - half);
+    ok = ok && fbcon_scrollback(0) == 0 && cursor_at(mcol, mrow, ' ', FG, BG);
+    emit("\033[?25l");
+    ok = ok && screen_matches_model() && canary_intact();
+    report(cfg, "output and scrollback(0) return to the live screen", ok);
+
+    /* More lines than the scrollback holds: the oldest are dropped. */
+    ok = start(FG, BG);
+    n = cap + rows + 5;
+    put_lines(n);
+    ok = ok && (fbcon_nlines() == cap + rows || fail("fbcon_nlines() = %u, want %u", fbcon_nlines(), cap + rows));
+    snprintf(s, sizeof(s), "line %u", 5);
+    ok = ok && ((fbcon_line_text(0, text, sizeof(text)) && strcmp(text, s) == 0) ||
+                fail("oldest line kept is \"%s\", want \"%s\"", text, s));
+    for (want = half; ok && want < cap; want += half) {
+        v = fbcon_scrollback(-1);
+        ok = v == want || fail("%u lines back, want %u", v, want);
+    }
+    ok = ok && (fbcon_scrollback(-1) == cap || fail("not clamped to the %u lines kept", cap));
+    for (uint32_t r = 0; ok && r < rows; r++)
+        ok = row_shows_line(r, 5 + r);
+    ok = ok && fbcon_scrollback(0) == 0 && screen_matches_model() && canary_intact();
+    report(cfg, "a full scrollback keeps the newest lines", ok);
+}
+
 static void check_reject(void)
 {
     static const char *const bad[] = {
@@ -682,6 +785,7 @@ int main(void)
         check_colors();
         check_reports_and_saves();
         check_cursor();
+        check_scrollback();
         check_reject();
     }
     free(mem);

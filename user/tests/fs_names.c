@@ -67,6 +67,12 @@ static void test_dirs(void)
     T_EQ(nlink_of(D "/d"), 2, "nlink back to 2");
     T_ERRNO(unlink(D "/d"), EISDIR, "unlink of a directory: EISDIR");
     T_ERRNO(unlink(D "/f/"), ENOTDIR, "unlink of file/ : ENOTDIR");
+    /* A new name with a trailing slash: EEXIST if it exists (checked
+     * first), else ENOENT for anything but a directory, as Linux. */
+    T_ERRNO(mknod(D "/f/", S_IFREG | 0644, 0), EEXIST, "mknod of file/ : EEXIST");
+    T_ERRNO(mknod(D "/new/", S_IFREG | 0644, 0), ENOENT, "mknod of new/ : ENOENT");
+    T_ERRNO(symlink("f", D "/f/"), EEXIST, "symlink onto file/ : EEXIST");
+    T_ERRNO(symlink("f", D "/new/"), ENOENT, "symlink onto new/ : ENOENT");
     T_ERRNO(unlink(D "/none"), ENOENT, "unlink of a missing name");
     T_OK(in_dir(D, "f") && in_dir(D, "d"), "getdents lists the new names");
     T_EQ(unlink(D "/f"), 0, "unlink");

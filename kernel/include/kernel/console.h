@@ -29,6 +29,12 @@ void console_input(char c);
  * half a screen) or forward (+1) through the scrollback; 0 returns to the
  * live screen. Interrupts off. */
 void console_scrollback(int dir);
+/* Before a panic message: the live screen, no pending escape sequence,
+ * default colours (kernel/printk.c). */
+void console_panic(void);
+/* What was printed before the screen came up and was replayed on it
+ * (bytes in *n, and *lost more not kept): for the self-tests. */
+const char *console_early_log(size_t *n, size_t *lost);
 /* The console as an open file's operations (kernel/dev/console_file.c). */
 extern const struct file_ops console_fops;
 

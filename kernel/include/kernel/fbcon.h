@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 struct fb_info {
     uint64_t pa;            /* physical address of the framebuffer */
@@ -22,6 +23,9 @@ struct fb_info {
 /* The most text cells fbcon keeps; a larger screen uses its top-left part. */
 #define FBCON_MAX_COLS 256
 #define FBCON_MAX_ROWS 96
+/* The scrollback's size in cells (2 bytes each: 128 KiB, static): 512
+ * lines of 128 columns (1024 pixels wide), 273 of 240 (1920). */
+#define FBCON_HISTORY_CELLS 65536
 
 /*
  * Take over the framebuffer described by info (copied), clear it to the current
@@ -38,10 +42,31 @@ int fbcon_init(const struct fb_info *info);
  * (other bytes above 0x7E as a box), '\n' moves down a line (the column
  * stays), '\r' to the start of the line, '\b' one cell left (without
  * erasing), '\t' to the next multiple of 8; escape sequences move the
- * cursor, erase and set colours. Scrolls at the bottom. The cursor shows as
- * an underline. Does nothing before a successful fbcon_init.
+ * cursor, erase and set colours. Scrolls at the bottom, and the line that
+ * leaves the top goes into the scrollback. The cursor shows as an
+ * underline. A view scrolled back returns to the live screen first. Does
+ * nothing before a successful fbcon_init.
  */
 void fbcon_putc(char c);
+
+/*
+ * Move the view through the scrollback: dir < 0 half a screen back (older),
+ * dir > 0 half a screen forward, 0 to the live screen; never past the
+ * oldest line kept or the live screen. Redraws only the cells that change.
+ * Returns how many lines back the view is now (0: live).
+ */
+uint32_t fbcon_scrollback(int dir);
+
+/* The lines of text fbcon holds: scrollback and screen (0 before fbcon_init). */
+uint32_t fbcon_nlines(void);
+
+/*
+ * Line i of fbcon's text, 0 the oldest line of the scrollback, up to
+ * fbcon_nlines() - 1 the bottom row of the screen, as a string without
+ * trailing blanks in buf (at most size - 1 characters). False for i out of
+ * range, size 0 or before fbcon_init. For tests.
+ */
+bool fbcon_line_text(uint32_t i, char *buf, size_t size);
 
 /* True once fbcon_init has succeeded. */
 bool fbcon_active(void);

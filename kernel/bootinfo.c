@@ -14,6 +14,7 @@
 enum {
     TAG_END = 0, TAG_CMDLINE = 1, TAG_LOADER = 2, TAG_MODULE = 3,
     TAG_MMAP = 6, TAG_FRAMEBUFFER = 8, TAG_EFI32 = 11, TAG_EFI64 = 12,
+    TAG_ACPI_OLD = 14, TAG_ACPI_NEW = 15,
 };
 
 struct boot_info boot_info;
@@ -53,6 +54,7 @@ static void parse_framebuffer(const uint8_t *tag)
         boot_info.has_fb = true;
     } else if (type == 2) {             /* EGA text: leave it to the VGA console */
         boot_info.has_fb = false;
+        boot_info.ega_text = true;
     }
 }
 
@@ -97,6 +99,14 @@ int bootinfo_parse(uint32_t magic, paddr_t mbi_pa)
             break;
         case TAG_EFI64:
             boot_info.uefi = true;
+            break;
+        case TAG_ACPI_OLD:              /* a copy of the ACPI 1.0 RSDP (20 bytes) */
+        case TAG_ACPI_NEW:              /* a copy of the ACPI 2.0+ RSDP (36 bytes) */
+            /* GRUB may give both; the 2.0 one wins, whichever comes first. */
+            if (size > 8 && (type == TAG_ACPI_NEW || boot_info.rsdp_len == 0)) {
+                boot_info.rsdp_len = MIN(size - 8, (uint32_t)sizeof(boot_info.rsdp));
+                memcpy(boot_info.rsdp, tag + 8, boot_info.rsdp_len);
+            }
             break;
         }
         off += ALIGN_UP(size, 8);

@@ -3,7 +3,8 @@
  * boot mapping) and the Multiboot2 information's physical address.
  *
  *   serial -> Multiboot2 info copied -> GDT/IDT/PIC -> frames -> page
- *   tables -> heap -> screen console -> banner -> timer, input -> ramfs ->
+ *   tables -> heap -> screen console -> banner -> ACPI tables -> timer,
+ *   input (8042 probe) -> ramfs ->
  *   shm -> self-tests (with "selftest") -> /bin/init
  */
 #include <kernel/boot.h>
@@ -18,11 +19,16 @@
 #include <kernel/shm.h>
 #include <kernel/selftest.h>
 #include <kernel/procfs.h>
+#include <kernel/acpi.h>
 #include <arch/arch.h>
 #include <arch/memlayout.h>
 #include <string.h>
 
 
+/* The screen is whatever the loader says it left: a linear framebuffer
+ * (Multiboot2 framebuffer tag, RGB), VGA text (the tag with type 2, EGA
+ * text), or nothing at all (no tag: a UEFI machine without GOP output, or a
+ * loader that set no mode). 0xB8000 is touched only in the second case. */
 static void screen_init(void)
 {
     struct fb_info *fb = &boot_info.fb;
@@ -30,8 +36,10 @@ static void screen_init(void)
     if (boot_info.has_fb && fb->pa + fb_bytes <= 0x100000000ull) {
         fb->va = vm_map_framebuffer((paddr_t)fb->pa, (uint32_t)fb_bytes);
         console_init_screen(fb);
-    } else if (!boot_info.uefi) {
-        console_init_screen(NULL);      /* BIOS text mode */
+    } else if (boot_info.ega_text) {
+        console_init_screen(NULL);      /* VGA text mode */
+    } else {
+        console_init_no_screen();
     }
 }
 
@@ -44,11 +52,19 @@ static void banner(void)
     printk("command line: %s\n", boot_info.cmdline);
     printk("memory: %u MiB usable RAM, %u KiB free\n",
            pmm_total_frames() / 256, pmm_free_frames() * 4);
-    if (boot_info.has_fb && console_screen_name()[0] == 'f')
-        printk("console: serial + framebuffer %ux%ux%u\n",
+    /* "console: <serial> + <screen>": "serial" or "no serial", then
+     * "framebuffer WxHxBPP", "vga-text" or "no screen". */
+    const char *ser = serial_present() ? "serial" : "no serial";
+    const char *scr = console_screen_name();
+    if (scr[0] == 'f')
+        printk("console: %s + framebuffer %ux%ux%u\n", ser,
                boot_info.fb.width, boot_info.fb.height, boot_info.fb.bpp);
+    else if (scr[0] == 'v')
+        printk("console: %s + vga-text 80x25\n", ser);
     else
-        printk("console: serial + %s\n", console_screen_name());
+        printk("console: %s + no screen\n", ser);
+    printk("serial: %s\n", serial_present() ? "COM1 at 0x3f8, 115200 8N1" :
+                                               "none (COM1 fails the loopback test)");
 }
 
 void kmain(uint32_t magic, paddr_t mbi_pa)
@@ -64,6 +80,7 @@ void kmain(uint32_t magic, paddr_t mbi_pa)
     kheap_init();
     screen_init();
     banner();
+    acpi_init();
 
     time_init();
     arch_init_timer(HZ);

@@ -1,7 +1,8 @@
 /*
  * sys.c: small system calls: time and sleeping, uname, sysinfo,
  * thread-area and tid bookkeeping that static Linux binaries make, and
- * reboot (which powers QEMU off with the test verdict).
+ * reboot (power off through ACPI, restart, halt; in test runs QEMU's debug
+ * exit with the verdict first).
  */
 #include <kernel/syscall.h>
 #include <kernel/proc.h>
@@ -11,6 +12,7 @@
 #include <kernel/uaccess.h>
 #include <kernel/console.h>
 #include <kernel/boot.h>
+#include <kernel/acpi.h>
 #include <kernel/time.h>
 #include <arch/arch.h>
 #include <arch/memlayout.h>
@@ -479,28 +481,83 @@ long sys_umask(uint32_t mask)
     return old;
 }
 
+/* reboot(2)'s magic numbers and commands, as Linux has them. */
 #define REBOOT_MAGIC1 0xfee1dead
+#define REBOOT_MAGIC2 0x28121969
+#define REBOOT_MAGIC2A 0x05121996
+#define REBOOT_MAGIC2B 0x16041998
+#define REBOOT_MAGIC2C 0x20112000
 #define REBOOT_CMD_RESTART 0x01234567
 #define REBOOT_CMD_HALT 0xCDEF0123
+#define REBOOT_CMD_CAD_ON 0x89ABCDEF
+#define REBOOT_CMD_CAD_OFF 0x00000000
 #define REBOOT_CMD_POWER_OFF 0x4321FEDC
+#define REBOOT_CMD_RESTART2 0xA1B2C3D4
 
-/* Power off (QEMU: exit with the "pass" code) or halt (the "fail" code).
- * init ends a test run with one or the other. */
+/* Power off: QEMU's debug exit with the "pass" verdict when a test run
+ * enabled it, then ACPI S5; if both fail, halt. */
+static void __attribute__((noreturn)) power_off(void)
+{
+    printk("agora: power off\n");
+    arch_qemu_exit(QEMU_EXIT_PASS);
+    arch_irq_disable();
+    int err = acpi_poweroff();
+    printk("agora: ACPI power off %s; halted, switch the machine off\n",
+           err == -ENODEV ? "not available" : "did not work");
+    arch_halt();
+}
+
+/* Restart: the FADT reset register, the 8042's reset line, a triple fault. */
+static void __attribute__((noreturn)) restart(void)
+{
+    printk("agora: restarting\n");
+    arch_qemu_exit(QEMU_EXIT_FAIL);
+    arch_irq_disable();
+    /* Each attempt is announced: on a machine that hangs instead, the
+     * last line says which one. */
+    if (acpi.has_reset) {
+        printk("agora: restart through the ACPI reset register\n");
+        acpi_reset();
+    }
+    if (arch_ps2_present()) {
+        printk("agora: restart through the 8042\n");
+        arch_reset_8042();
+    }
+    printk("agora: restart by a triple fault\n");
+    arch_triple_fault();
+}
+
+/* reboot(magic1, magic2, cmd, arg) for root only (EPERM first, then EINVAL
+ * for bad magic or an unknown cmd, as Linux checks). Power off, restart,
+ * halt do not return. Ctrl-Alt-Del on/off are accepted and change nothing:
+ * agora's keyboard driver never sends it to init. Test runs ("test"
+ * on the command line) end QEMU with power off as "pass" and halt or
+ * restart as "fail", as init uses them. */
 long sys_reboot(uint32_t magic1, uint32_t magic2, uint32_t cmd, void __user *arg)
 {
-    (void)magic2;
-    (void)arg;
     if (!proc_is_root(current))
         return -EPERM;
-    if (magic1 != REBOOT_MAGIC1)
+    if (magic1 != REBOOT_MAGIC1 ||
+        (magic2 != REBOOT_MAGIC2 && magic2 != REBOOT_MAGIC2A &&
+         magic2 != REBOOT_MAGIC2B && magic2 != REBOOT_MAGIC2C))
         return -EINVAL;
     switch (cmd) {
+    case REBOOT_CMD_CAD_ON:
+    case REBOOT_CMD_CAD_OFF:
+        return 0;
     case REBOOT_CMD_POWER_OFF:
-        printk("agora: power off\n");
-        arch_qemu_exit(QEMU_EXIT_PASS);
-        arch_halt();
-    case REBOOT_CMD_HALT:
+        power_off();
+    case REBOOT_CMD_RESTART2: {
+        char why[256];                  /* Linux: at most 255 bytes of it */
+        if (copyinstr(why, arg, sizeof(why)) == -EFAULT)
+            return -EFAULT;
+        why[sizeof(why) - 1] = '\0';
+        printk("agora: restart command \"%s\"\n", why);
+        restart();
+    }
     case REBOOT_CMD_RESTART:
+        restart();
+    case REBOOT_CMD_HALT:
         printk("agora: system halted\n");
         arch_qemu_exit(QEMU_EXIT_FAIL);
         arch_halt();

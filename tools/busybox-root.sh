@@ -19,7 +19,8 @@ du df expr cmp diff comm fold nl paste rev split tac truncate sync clear reset
 stty tty more less vi hostname whoami groups logname nproc uptime time timeout
 watch which mktemp mkfifo mknod top pgrep pkill pidof killall
 usleep nice nohup setsid chroot gzip gunzip zcat tar cpio strings base64
-dos2unix unix2dos install sum cksum dmesg mount umount getopt"
+dos2unix unix2dos install sum cksum dmesg mount umount getopt
+halt poweroff reboot"
 
 # /bin/sh: busybox's sh when the image has busybox (scripts' "#!/bin/sh"),
 # else agora's own small shell (user/agora-sh.c), which is always there as

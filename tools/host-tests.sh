@@ -28,4 +28,5 @@ run test_kheap -Ikernel/include -Iarch/x86/include tests/host/test_kheap.c kerne
 [ -f tests/host/test_fbcon.c ] && run test_fbcon -Ikernel/include tests/host/test_fbcon.c kernel/dev/fbcon.c kernel/dev/vt.c kernel/dev/font8x16.c
 [ -f tests/host/test_ramfs.c ] && run test_ramfs -Ikernel/include -Iarch/x86/include tests/host/test_ramfs.c kernel/fs/ramfs.c
 [ -f tests/host/test_devmem.c ] && run test_devmem -Ikernel/include -Iarch/x86/include tests/host/test_devmem.c kernel/dev/mem.c
+[ -f tests/host/test_acpi.c ] && run test_acpi -Ikernel/include -Iarch/x86/include -idirafter libc/include tests/host/test_acpi.c kernel/dev/acpi.c
 exit $status

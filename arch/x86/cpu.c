@@ -91,11 +91,50 @@ void arch_set_tls(uint32_t base, uint32_t limit, int flags)
     gdt_set_tls(base, limit, flags & 2, flags & 1);
 }
 
+/* Input devices: the PS/2 keyboard if the 8042 probe finds one, COM1's
+ * receive interrupt if serial_init found the UART. */
 void arch_init_input(void)
 {
     kbd_init();
-    serial_enable_rx_irq();
-    pic_unmask(IRQ_COM1);
+    if (serial_present()) {
+        serial_enable_rx_irq();
+        pic_unmask(IRQ_COM1);
+    }
+}
+
+uint32_t arch_pio_read(uint16_t port, unsigned width)
+{
+    switch (width) {
+    case 8: return inb(port);
+    case 16: return inw(port);
+    default: return inl(port);
+    }
+}
+
+void arch_pio_write(uint16_t port, unsigned width, uint32_t value)
+{
+    switch (width) {
+    case 8: outb(port, (uint8_t)value); break;
+    case 16: outw(port, (uint16_t)value); break;
+    default: outl(port, value); break;
+    }
+}
+
+void arch_pci_config_write8(uint8_t bus, uint8_t dev, uint8_t fn, uint16_t reg, uint8_t value)
+{
+    outl(0xCF8, 0x80000000u | (uint32_t)bus << 16 | (uint32_t)(dev & 31) << 11 |
+                (uint32_t)(fn & 7) << 8 | (reg & 0xFC));
+    outb((uint16_t)(0xCFC + (reg & 3)), value);
+}
+
+/* An empty IDT: the breakpoint cannot be delivered, nor the double fault
+ * that follows, and the CPU shuts down, which the chipset turns into a
+ * reset. */
+void arch_triple_fault(void)
+{
+    static const struct { uint16_t limit; uint32_t base; } __attribute__((packed)) none = { 0, 0 };
+    __asm__ volatile("cli; lidt %0; int3" : : "m"(none));
+    arch_halt();
 }
 
 /* ---- FPU ------------------------------------------------------------------

@@ -99,7 +99,7 @@ void console_init_screen(const struct fb_info *fb)
     if (fb && fbcon_init(fb) == 0) {
         screen = SCREEN_FB;
         fbcon_size(&cols, &rows);
-    } else if (!fb || fb->bpp == 16) {
+    } else if (!fb) {                   /* the loader said VGA text (main.c) */
         vga_init((uint16_t *)P2V(0xB8000));
         screen = SCREEN_VGA;
     }
@@ -109,6 +109,15 @@ void console_init_screen(const struct fb_info *fb)
         screen_putc(early[i]);
     if (early_lost)
         screen_note_lost();
+}
+
+/* No screen at all (no framebuffer, no VGA text): the tty gets its
+ * defaults and the early messages are not kept any longer. */
+void console_init_no_screen(void)
+{
+    screen = SCREEN_NONE;
+    tty_init(VGA_COLS, VGA_ROWS);
+    screen_started = true;
 }
 
 /*

@@ -31,6 +31,7 @@
 #include <kernel/time.h>
 #include <kernel/uaccess.h>
 #include <kernel/console.h>
+#include <kernel/acpi.h>
 #include <arch/memlayout.h>
 #include <agora/format.h>
 #include <uapi/errno.h>
@@ -581,6 +582,18 @@ static void show_cpuinfo(struct pbuf *b)
     pb_printf(b, "processor\t: 0\nvendor_id\t: %s\nmodel name\t: %s\n\n", "unknown", "i686");
 }
 
+static void platform_line(void *ctx, const char *text)
+{
+    pb_printf(ctx, "%s", text);
+}
+
+/* /proc/agora/platform: agora's own, what the boot probes found
+ * (kernel/dev/acpi.c). */
+static void show_platform(struct pbuf *b)
+{
+    acpi_describe(platform_line, b);
+}
+
 static void shm_row(const struct shm_proc_row *r, void *arg)
 {
     struct pbuf *b = arg;
@@ -624,6 +637,7 @@ static const struct pf_entry entries[] = {
     { "stat", 0100444, PF_GLOBAL, .show = show_stat_global },
     { "version", 0100444, PF_GLOBAL, .show = show_version },
     { "cpuinfo", 0100444, PF_GLOBAL, .show = show_cpuinfo },
+    { "agora/platform", 0100444, PF_GLOBAL, .show = show_platform },
     { "sysvipc/shm", 0100444, PF_GLOBAL, .show = show_sysvipc_shm },
     { "sys/kernel/shmmax", 0100644, PF_SYSCTL, .limit = SHM_LIMIT_MAX },
     { "sys/kernel/shmall", 0100644, PF_SYSCTL, .limit = SHM_LIMIT_ALL },

@@ -30,10 +30,13 @@ struct boot_info {
     int nmmap;
     struct boot_module modules[BOOT_MAX_MODULES];
     int nmodules;
-    bool has_fb;
+    bool has_fb;                        /* a linear framebuffer (RGB) */
     struct fb_info fb;
+    bool ega_text;                      /* the loader left VGA text mode (tag type 2) */
     bool uefi;                          /* an EFI system table tag was present */
     bool uefi32;
+    uint8_t rsdp[36];                   /* the ACPI RSDP copy from tag 15 or 14 */
+    uint32_t rsdp_len;                  /* 0: the loader gave none */
     paddr_t mbi_start, mbi_end;         /* GRUB's structure, reserved until copied */
 };
 

@@ -11,6 +11,7 @@ struct fb_info;
 struct file_ops;
 
 void console_init_screen(const struct fb_info *fb);   /* NULL: VGA text */
+void console_init_no_screen(void);  /* neither: serial (if any) only */
 const char *console_screen_name(void);
 /* Kernel messages: '\n' becomes "\r\n". */
 void console_putc(char c);

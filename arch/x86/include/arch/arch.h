@@ -50,10 +50,28 @@ void arch_qemu_exit_enable(void);
 #define QEMU_EXIT_PASS 0x10
 #define QEMU_EXIT_FAIL 0x11
 
-/* Serial port COM1. */
+/* Serial port COM1. serial_init probes it (the UART's loopback test);
+ * without one, output is dropped at once and no interrupt is enabled. */
 void serial_init(void);
+bool serial_present(void);
 void serial_putc(char c);
 void serial_enable_rx_irq(void);
+
+/* The PS/2 (8042) controller, as probed by arch_init_input. */
+bool arch_ps2_present(void);
+
+/* ACPI's "system I/O" address space (x86 ports), width 8, 16 or 32 bits:
+ * for the fixed hardware registers the FADT names (PM1 control, SMI
+ * command, reset register). */
+uint32_t arch_pio_read(uint16_t port, unsigned width);
+void arch_pio_write(uint16_t port, unsigned width, uint32_t value);
+/* A byte write to PCI configuration space (mechanism #1), for a reset
+ * register that lives there. */
+void arch_pci_config_write8(uint8_t bus, uint8_t dev, uint8_t fn, uint16_t reg, uint8_t value);
+/* The last resorts to restart: the 8042's reset line (if there is one),
+ * then a triple fault. Neither returns if it works. */
+void arch_reset_8042(void);
+void arch_triple_fault(void) __attribute__((noreturn));
 
 /* Frame pointer walk for backtraces. */
 uint32_t arch_frame_pointer(void);

@@ -63,7 +63,7 @@ void pic_unmask(int irq);
 /* The drivers' interrupt handlers, called by trap() for their IRQ. */
 void serial_irq(void);
 void kbd_irq(void);
-void kbd_init(void);                /* drop pending input, unmask IRQ 1 */
+void kbd_init(void);                /* probe the 8042; if there, unmask IRQ 1 */
 #endif
 
 #endif

@@ -445,7 +445,10 @@ usb: all
 	@echo "Image: $(B)/agora.iso ($$(du -h $(B)/agora.iso | cut -f1))"
 	@echo "Write it (this erases the stick; check the device name with lsblk):"
 	@echo "  sudo dd if=$(B)/agora.iso of=/dev/sdX bs=4M conv=fsync status=progress"
-	@echo "Boot it with Secure Boot off (BIOS/CSM or UEFI)."
+	@echo "Boot it with Secure Boot off (BIOS/CSM or UEFI). GRUB's menu waits 5 seconds:"
+	@echo "  agora                       the normal boot (the default): demos, then a shell"
+	@echo "  agora: run the test suite   every test program, then a report screen"
+	@echo "                              (failed tests and why); r reboots, p powers off"
 
 test: deps
 	$(MAKE) WERROR=-Werror $(B)/agora-test.iso

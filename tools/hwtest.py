@@ -79,6 +79,11 @@ def read_ppm(path):
     return w, h, data[pos + 1:pos + 1 + 3 * w * h]
 
 
+def plain(text):
+    """Text without its ANSI escape sequences (colours, cursor moves)."""
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)
+
+
 def screen_text(path):
     """The text agora's framebuffer console shows in a screendump: one
     string per row of cells, '?' for a cell that matches no glyph."""
@@ -205,7 +210,8 @@ class Qemu:
         if device is None:
             self.qmp("send-key", keys=keys, **{"hold-time": 40})
         else:
-            # One keyboard in particular: press all, then release all.
+            # The keyboard bound to the display `device`: press all, then
+            # release all.
             for down in (True, False):
                 events = [{"type": "key", "data": {"down": down, "key": k}} for k in keys]
                 self.qmp("input-send-event", device=device, events=events)
@@ -247,8 +253,11 @@ def stick(image):
             "-device", "usb-storage,bus=xhci.0,drive=stick,bootindex=0"]
 
 
+USB_KBD = "usbkbd"                      # the USB keyboard's QEMU device id
+
+
 def machine(firmware, out, name, image, ps2=True, usbkbd=True, serial=True, mem="256M",
-            extra=()):
+            extra=(), usbkbd_opts=""):
     args = ["-m", mem]
     if firmware == "uefi":
         exe = "qemu-system-x86_64"
@@ -262,10 +271,9 @@ def machine(firmware, out, name, image, ps2=True, usbkbd=True, serial=True, mem=
         # SeaBIOS on the PC without a PS/2 controller is q35 too (i8042 is
         # part of the pc machine's board).
         args += ["-machine", "pc" if ps2 else "q35,i8042=off"]
-    args += stick(image)
+    args += list(extra) + stick(image)      # a display named in usbkbd_opts comes first
     if usbkbd:
-        args += ["-device", "usb-kbd,bus=xhci.0,id=usbkbd"]
-    args += list(extra)
+        args += ["-device", "usb-kbd,bus=xhci.0,id=" + USB_KBD + usbkbd_opts]
     return Qemu(out, name, args, serial=serial, exe=exe)
 
 # ---- scenarios -----------------------------------------------------------------
@@ -281,10 +289,12 @@ def report(name, ok, why="", note=""):
         print("FAIL hw.%s (%s)" % (name, why), flush=True)
 
 
-def shell_session(q, name, where, device=None, tag="typed"):
-    """Wait for the prompt on `where` (screen or serial), type a command,
-    check its output there, then type poweroff and expect QEMU to end with
-    status 0. Returns (ok, why, seconds to the prompt)."""
+def shell_session(q, name, where, typists=((None, "typed"),), answer=42):
+    """Wait for the prompt on `where` (screen or serial); for each (device,
+    tag) type `echo TAG-$((6*7))` on that keyboard (None: QEMU's default
+    route) and check that TAG-42 appears there; then type poweroff and
+    expect QEMU to end with status 0. Returns (ok, why, seconds to the
+    prompt)."""
     if where == "serial":
         seen = lambda: PROMPT.search(q.serial())
     else:
@@ -293,16 +303,18 @@ def shell_session(q, name, where, device=None, tag="typed"):
         return False, "no shell prompt on the %s within 120 s" % where, None
     t_prompt = q.elapsed()
     time.sleep(1)               # busybox's line editor asks the screen for the cursor first
-    word = "%s-$((6*7))" % tag
-    want = "%s-42" % tag
-    q.type("echo %s\n" % word, device)
-    if where == "serial":
-        got = q.wait(lambda: re.search(r"^%s$" % want, q.serial(), re.M), 20, step=0.2)
-    else:
-        got = q.wait(lambda: any(line.strip() == want for line in q.screen()), 20, step=1.0)
-    if not got:
-        return False, "typed 'echo %s' but %r did not appear on the %s" % (word, want, where), t_prompt
-    q.type("poweroff\n", device)
+    for device, tag in typists:
+        word = "%s-$((6*7))" % tag
+        want = "%s-%d" % (tag, answer)
+        q.type("echo %s\n" % word, device)
+        if where == "serial":
+            got = q.wait(lambda: re.search(r"^%s$" % want, q.serial(), re.M), 20, step=0.2)
+        else:
+            got = q.wait(lambda: any(line.strip() == want for line in q.screen()), 20, step=1.0)
+        if not got:
+            return (False, "typed 'echo %s' on %s but %r did not appear on the %s" %
+                    (word, device or "the default keyboard", want, where), t_prompt)
+    q.type("poweroff\n", typists[-1][0])
     rc = q.wait_exit(60)
     if rc is None:
         return False, "typed poweroff, QEMU still running after 60 s", t_prompt
@@ -311,10 +323,10 @@ def shell_session(q, name, where, device=None, tag="typed"):
     return True, "", t_prompt
 
 
-def scenario_shell(args, name, firmware, ps2, usbkbd, serial, where, device=None):
+def scenario_shell(args, name, firmware, ps2, usbkbd, serial, where):
     q = machine(firmware, args.out, name, args.image, ps2=ps2, usbkbd=usbkbd, serial=serial)
     try:
-        ok, why, t = shell_session(q, name, where, device)
+        ok, why, t = shell_session(q, name, where)
     finally:
         q.stop()
     note = "shell prompt %.1f s after QEMU started" % t if t else ""
@@ -326,27 +338,44 @@ def scenario_shell(args, name, firmware, ps2, usbkbd, serial, where, device=None
 timings = []
 
 SHELL_SCENARIOS = {
-    # name: firmware, PS/2, USB keyboard, serial, where to read, device to type on
-    "uefi_usb_noserial": ("uefi", False, True, False, "screen", None),
-    "uefi_usb_serial": ("uefi", False, True, True, "serial", None),
-    "bios_usb_noserial": ("bios", False, True, False, "screen", None),
-    "bios_usb_serial": ("bios", False, True, True, "serial", None),
-    "bios_ps2": ("bios", True, False, True, "serial", None),
-    "uefi_ps2": ("uefi", True, False, True, "serial", None),
-    "bios_both_usb": ("bios", True, True, True, "serial", "usbkbd"),
-    "uefi_both_usb": ("uefi", True, True, True, "serial", "usbkbd"),
+    # name: firmware, PS/2, USB keyboard, serial port, where to read
+    "uefi_usb_noserial": ("uefi", False, True, False, "screen"),
+    "uefi_usb_serial": ("uefi", False, True, True, "serial"),
+    "bios_usb_noserial": ("bios", False, True, False, "screen"),
+    "bios_usb_serial": ("bios", False, True, True, "serial"),
+    "bios_ps2": ("bios", True, False, True, "serial"),
+    "uefi_ps2": ("uefi", True, False, True, "serial"),
 }
 
 
-def scenario_both_ps2(args, name, firmware):
-    """Both keyboards; this time type on the PS/2 one (QEMU's default route
-    when the USB one is not named)."""
-    q = machine(firmware, args.out, name, args.image, ps2=True, usbkbd=True, serial=True)
+def scenario_both(args, name, firmware):
+    """Both keyboards: a command typed on the USB one, then one on the
+    PS/2 one. The USB keyboard is bound to the display video0: QMP's
+    input-send-event naming that display reaches it, and QEMU's default
+    route (send-key) is then the 8042's keyboard, the one bound to none."""
+    q = machine(firmware, args.out, name, args.image, ps2=True, usbkbd=True, serial=True,
+                extra=["-vga", "none", "-device", "VGA,id=video0"], usbkbd_opts=",display=video0")
     try:
-        ok, why, t = shell_session(q, name, "serial", None, tag="ps2")
+        ok, why, t = shell_session(q, name, "serial", (("video0", "usb"), (None, "ps2")))
     finally:
         q.stop()
     report(name, ok, why)
+
+
+def scenario_harness(args, name):
+    """The harness itself must fail when agora's answer is wrong: the same
+    session as bios_ps2, expecting 6*7 to print 41."""
+    q = machine("bios", args.out, name, args.image, ps2=True, usbkbd=False, serial=True)
+    try:
+        ok, why, t = shell_session(q, name, "serial", answer=41)
+    finally:
+        q.stop()
+    if ok:
+        report(name, False, "a wrong answer (41) was accepted: the harness cannot fail")
+    elif "did not appear" not in why:
+        report(name, False, "failed, but not on the answer: %s" % why)
+    else:
+        report(name, True, note="a wrong answer fails: %s" % why)
 
 
 def scenario_cpu(args, name, cpu):
@@ -387,7 +416,7 @@ def scenario_nodefaults(args, name, firmware):
     else:
         exe = "qemu-system-i386"
         args_q += ["-machine", "q35,i8042=off"]
-    args_q += stick(args.image) + ["-device", "usb-kbd,bus=xhci.0,id=usbkbd"]
+    args_q += stick(args.image) + ["-device", "usb-kbd,bus=xhci.0,id=" + USB_KBD]
     q = Qemu(args.out, name, args_q, serial=False, exe=exe)
     try:
         time.sleep(10)
@@ -421,28 +450,28 @@ def scenario_testsuite(args, name, firmware):
             return
         q.key(["down"])
         q.key(["ret"])
-        end = q.wait(lambda: re.search(r"^report: .*", q.serial(), re.M), args.suite_timeout, step=2)
-        log = q.serial()
+        counts = re.compile(r"^report: (\d+) passed, (\d+) failed", re.M)
+        end = q.wait(lambda: counts.search(plain(q.serial())), args.suite_timeout, step=2)
         if not end:
             report(name, False, "no report within %d s; see %s" % (args.suite_timeout, q.serial_path))
             return
-        m = re.search(r"^report: (\d+) passed, (\d+) failed", log, re.M)
-        failed = re.findall(r"^report: FAIL (\S+)", log, re.M)
-        if not m:
-            report(name, False, "no counts on the report")
+        time.sleep(2)                   # the rest of the report screen
+        log = plain(q.serial())
+        m = counts.search(log)
+        # The failed tests: "  name (why)", then their first failure line.
+        tail = log[m.end():]
+        first = re.search(r"^  fail_demo \((.*)\)\n^    (.*)$", tail, re.M)
+        if not first:
+            report(name, False, "fail_demo not named on the report; see %s" % q.serial_path)
             return
-        if "fail_demo" not in failed:
-            report(name, False, "fail_demo not named on the report (failed: %s)" % failed)
-            return
-        first = re.search(r"^report: FAIL fail_demo.*\n^report:\s+(.+)$", log, re.M)
         q.type("p")
         rc = q.wait_exit(60)
         if rc != 0:
             report(name, False, "p on the report: QEMU %s" %
                    ("still running" if rc is None else "exit %d" % rc))
             return
-        report(name, True, note="%s passed, %s failed; fail_demo: %s; %.0f s" %
-               (m.group(1), m.group(2), first.group(1) if first else "?", q.elapsed()))
+        report(name, True, note="%s passed, %s failed; fail_demo (%s): %s; %.0f s" %
+               (m.group(1), m.group(2), first.group(1), first.group(2), q.elapsed()))
     finally:
         q.stop()
 
@@ -457,9 +486,10 @@ def main():
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
 
-    plan = [(n, lambda n=n, s=s: scenario_shell(args, n, *s)) for n, s in SHELL_SCENARIOS.items()]
-    plan += [("bios_both_ps2", lambda: scenario_both_ps2(args, "bios_both_ps2", "bios")),
-             ("uefi_both_ps2", lambda: scenario_both_ps2(args, "uefi_both_ps2", "uefi")),
+    plan = [("harness_fails", lambda: scenario_harness(args, "harness_fails"))]
+    plan += [(n, lambda n=n, s=s: scenario_shell(args, n, *s)) for n, s in SHELL_SCENARIOS.items()]
+    plan += [("bios_both", lambda: scenario_both(args, "bios_both", "bios")),
+             ("uefi_both", lambda: scenario_both(args, "uefi_both", "uefi")),
              ("cpu_pentium", lambda: scenario_cpu(args, "cpu_pentium", "pentium")),
              ("cpu_486", lambda: scenario_cpu(args, "cpu_486", "486")),
              ("bios_nodefaults", lambda: scenario_nodefaults(args, "bios_nodefaults", "bios")),

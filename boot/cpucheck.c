@@ -15,6 +15,7 @@
  */
 #include <stdint.h>
 #include <stdbool.h>
+#include <arch/io.h>
 #include <arch/memlayout.h>
 #include <kernel/font.h>
 
@@ -38,18 +39,6 @@ static const struct {
 };
 
 void boot_cpu_check(uint32_t magic, uint32_t mbi_pa);
-
-static inline void outb(uint16_t port, uint8_t v)
-{
-    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-    uint8_t v;
-    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
 
 /* The CPUID instruction exists if EFLAGS.ID (bit 21) can be changed. */
 static bool have_cpuid(void)

@@ -92,12 +92,8 @@ void kbd_irq(void)
         char c = shift ? shifted[sc] : normal[sc];
         if (!c)
             continue;
-        if (ctrl && c >= 'a' && c <= 'z')
-            c = (char)(c - 'a' + 1);
-        else if (ctrl && c >= '@' && c <= '_')
-            c = (char)(c & 0x1F);
-        else if (ctrl && c == '?')
-            c = 0x7F;
+        if (ctrl)
+            c = console_ctrl_key(c);
         console_input(c);
     }
 }

@@ -97,12 +97,8 @@ static bool type_key(struct usb_kbd *k, uint8_t u, uint8_t mod)
         char c = shift ? shifted[u] : normal[u];
         if (k->caps_lock && u <= 0x1D)  /* letters: Caps Lock inverts Shift */
             c = shift ? normal[u] : shifted[u];
-        if (ctrl && c >= 'a' && c <= 'z')
-            c = (char)(c - 'a' + 1);
-        else if (ctrl && c >= '@' && c <= '_')
-            c = (char)(c & 0x1F);
-        else if (ctrl && c == '?')
-            c = 0x7F;
+        if (ctrl)
+            c = console_ctrl_key(c);
         console_input(c);
         return true;
     }

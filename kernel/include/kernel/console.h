@@ -26,6 +26,18 @@ pid_t console_foreground(void);
 /* Input: one character typed (from the serial and keyboard interrupt
  * handlers), for the line discipline (kernel/dev/tty.c); interrupts off. */
 void console_input(char c);
+/* What a keyboard sends for Ctrl with the key that types c, as a VT100:
+ * a letter or one of @[\]^_ its control character, ? DEL; else c. */
+static inline char console_ctrl_key(char c)
+{
+    if (c >= 'a' && c <= 'z')
+        return (char)(c - 'a' + 1);
+    if (c >= '@' && c <= '_')
+        return (char)(c & 0x1F);
+    if (c == '?')
+        return 0x7F;
+    return c;
+}
 /* Shift+PgUp/PgDn from any keyboard: scroll the screen's view back (-1,
  * half a screen) or forward (+1) through the scrollback; 0 returns to the
  * live screen. Interrupts off. */

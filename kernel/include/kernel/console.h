@@ -1,6 +1,6 @@
 /*
  * console.h: kernel output to every console (serial, framebuffer or VGA
- * text) and line-edited console input (serial and PS/2 keyboard).
+ * text) and line-edited console input (serial, PS/2 and USB keyboards).
  */
 #ifndef KERNEL_CONSOLE_H
 #define KERNEL_CONSOLE_H

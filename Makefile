@@ -449,6 +449,7 @@ usb: all
 	@echo "  agora                       the normal boot (the default): demos, then a shell"
 	@echo "  agora: run the test suite   every test program, then a report screen"
 	@echo "                              (failed tests and why); r reboots, p powers off"
+	@echo "docs/hardware.md: what agora drives on a real PC, firmware settings, what to report."
 
 test: deps
 	$(MAKE) WERROR=-Werror $(B)/agora-test.iso
